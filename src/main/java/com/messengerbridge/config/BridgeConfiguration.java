@@ -1,0 +1,102 @@
+package com.messengerbridge.config;
+
+import com.messengerbridge.webhook.EventClassifier;
+import com.messengerbridge.webhook.SignatureVerifier;
+import com.messengerbridge.webhook.SubscriptionVerifier;
+import com.messengerbridge.webhook.WebhookEnvelopeReader;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wiring: the webhook beans the routes refer to by name, and the broker connection, to the broker
+ * at {@code broker.url} or, when that is empty, to an Artemis broker embedded in this process.
+ */
+public final class BridgeConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Map<String, String> queuePrefixByObject = new LinkedHashMap<>();
+        queuePrefixByObject.put("page", settings.get("queue.prefix.page"));
+        queuePrefixByObject.put("instagram", settings.get("queue.prefix.instagram"));
+
+        String verifyToken = settings.get("meta.verify-token");
+        if (verifyToken.isBlank()) {
+            LOG.warn("META_VERIFY_TOKEN is not set: every verification GET will be refused with 403");
+        }
+        context.getRegistry().bind("signatureVerifier", new SignatureVerifier(settings.list("meta.app-secret")));
+        context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
+        context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
+        context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject));
+
+        context.getRegistry().bind("bridgeConnectionFactory", connectionFactory(context, settings));
+    }
+
+    private static JmsPoolConnectionFactory connectionFactory(CamelContext context, Settings settings) throws Exception {
+        String url = settings.get("broker.url");
+        String user = settings.get("broker.user");
+        String password = settings.get("broker.password");
+        if (url.isBlank()) {
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(settings.get("broker.embedded.data-dir")),
+                    settings.get("broker.embedded.tcp-acceptor"), user, password,
+                    Integer.parseInt(settings.get("broker.duplicate-id-cache-size")));
+            // started now, so the broker is up before any route, and stopped after them
+            broker.start();
+            context.addService(broker, true);
+            url = EmbeddedBroker.IN_VM_URL;
+        } else {
+            LOG.info("Using the broker at {}", url.replaceAll("//[^@/]*@", "//"));
+        }
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url,
+                user.isBlank() ? null : user, password.isBlank() ? null : password);
+        // a send to a dead broker must fail well inside Meta's 5 seconds, so the reply is a 503
+        artemis.setCallTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
+        artemis.setCallFailoverTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
+        // the bridge only sends text: no JMS ObjectMessage is ever deserialized
+        artemis.setDeserializationDenyList("*");
+
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(artemis);
+        pool.setMaxConnections(Integer.parseInt(settings.get("broker.pool.max-connections")));
+        pool.setBlockIfSessionPoolIsFullTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
+        context.addService(new PoolStopper(pool), true);
+        return pool;
+    }
+
+    /** Closes the pooled connections at shutdown, before the embedded broker stops. */
+    private static final class PoolStopper extends ServiceSupport {
+        private final JmsPoolConnectionFactory pool;
+
+        PoolStopper(JmsPoolConnectionFactory pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        protected void doStop() {
+            pool.stop();
+        }
+    }
+
+    /** Reads this bridge's keys from Camel's properties (application.properties, then environment). */
+    private record Settings(CamelContext context) {
+        String get(String key) {
+            return context.resolvePropertyPlaceholders("{{" + key + "}}").strip();
+        }
+
+        List<String> list(String key) {
+            return Arrays.stream(get(key).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+    }
+}

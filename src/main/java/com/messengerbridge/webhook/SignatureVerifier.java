@@ -1,0 +1,95 @@
+package com.messengerbridge.webhook;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Checks {@code X-Hub-Signature-256: sha256=<hex>} against an HMAC-SHA256 of the raw request bytes,
+ * keyed with each configured App Secret in turn (several during a rotation). The bytes are hashed
+ * exactly as received, before any parsing: Meta signs its escaped form ({@code \u00e4}, {@code \/}),
+ * so a re-encoded body does not verify.
+ */
+public final class SignatureVerifier implements Processor {
+
+    public static final String HEADER = "X-Hub-Signature-256";
+    /** Exchange property naming which secret matched (0 = the first listed), for logs and metrics. */
+    public static final String MATCHED_SECRET = "metaSignatureSecretIndex";
+
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final String PREFIX = "sha256=";
+    private static final int DIGEST_HEX_LENGTH = 64;
+
+    private final List<SecretKeySpec> keys;
+
+    public SignatureVerifier(List<String> appSecrets) {
+        if (appSecrets.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no App Secret configured: set META_APP_SECRET (comma-separated during a rotation)");
+        }
+        this.keys = appSecrets.stream()
+                .map(secret -> new SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), ALGORITHM))
+                .toList();
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        int matched = verify(exchange.getMessage().getHeader(HEADER, String.class), body);
+        exchange.setProperty(MATCHED_SECRET, matched);
+        exchange.getMessage().setBody(body);
+    }
+
+    /**
+     * @return the index of the secret that produced the signature
+     * @throws WebhookRejectedException 401 when the header is missing or malformed, 403 when no secret matches
+     */
+    public int verify(String header, byte[] body) {
+        byte[] claimed = parse(header);
+        for (int i = 0; i < keys.size(); i++) {
+            if (MessageDigest.isEqual(sign(keys.get(i), body), claimed)) {
+                return i;
+            }
+        }
+        throw new WebhookRejectedException(403, "forbidden",
+                "signature mismatch: body signed with another App Secret, or re-encoded on the way?");
+    }
+
+    /** The header value Meta would send for this body, signed with the first configured secret. */
+    public String signatureOf(byte[] body) {
+        return PREFIX + HexFormat.of().formatHex(sign(keys.get(0), body));
+    }
+
+    private static byte[] parse(String header) {
+        if (header == null || header.isBlank()) {
+            throw new WebhookRejectedException(401, "unauthorized", "no " + HEADER + " header");
+        }
+        String value = header.strip();
+        if (!value.startsWith(PREFIX) || value.length() != PREFIX.length() + DIGEST_HEX_LENGTH) {
+            throw new WebhookRejectedException(401, "unauthorized", HEADER + " is not sha256=<64 hex digits>");
+        }
+        try {
+            return HexFormat.of().parseHex(value, PREFIX.length(), value.length());
+        } catch (IllegalArgumentException notHex) {
+            throw new WebhookRejectedException(401, "unauthorized", HEADER + " is not hexadecimal");
+        }
+    }
+
+    private static byte[] sign(SecretKeySpec key, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException impossible) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java runtime", impossible);
+        }
+    }
+}

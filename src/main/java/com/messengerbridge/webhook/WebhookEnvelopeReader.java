@@ -1,0 +1,110 @@
+package com.messengerbridge.webhook;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.camel.Header;
+
+/**
+ * Reads a verified request body as Meta's envelope {@code {object, entry[]}} and flattens every
+ * entry's {@code messaging[]}, {@code standby[]} and {@code changes[]} into one list of events, in
+ * the order Meta sent them. Anything that is not such an envelope is refused as a whole, so a
+ * request is stored completely or not at all.
+ */
+public final class WebhookEnvelopeReader {
+
+    /** Meta's payloads nest about ten levels; far deeper is an attack on the parser. */
+    static final int MAX_NESTING_DEPTH = 100;
+
+    private final ObjectMapper mapper;
+    private final Set<String> objects;
+
+    public WebhookEnvelopeReader(Set<String> objects) {
+        this.objects = Set.copyOf(objects);
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                .build();
+        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Meta always posts {@code application/json}; anything else is not a webhook delivery. */
+    public void requireJson(@Header("Content-Type") String contentType) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).strip().startsWith("application/json")) {
+            throw new WebhookRejectedException(415, "unsupported media type", "Content-Type is not application/json");
+        }
+    }
+
+    public List<WebhookEvent> read(byte[] body) {
+        JsonNode root = parse(body);
+        if (!root.isObject()) {
+            throw WebhookRejectedException.badRequest("body is not a JSON object");
+        }
+        JsonNode object = root.get("object");
+        if (object == null || !object.isTextual()) {
+            throw WebhookRejectedException.badRequest("envelope has no \"object\" string");
+        }
+        if (!objects.contains(object.asText())) {
+            throw new WebhookRejectedException(404, "not found", "object is not one of " + objects);
+        }
+        JsonNode entries = root.get("entry");
+        if (entries == null || !entries.isArray() || entries.isEmpty()) {
+            throw WebhookRejectedException.badRequest("envelope has no \"entry\" array, or it is empty");
+        }
+        List<WebhookEvent> events = new ArrayList<>();
+        for (JsonNode entry : entries) {
+            readEntry(object.asText(), entry, events);
+        }
+        return events;
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw WebhookRejectedException.badRequest("empty body");
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (IOException notJson) {
+            throw WebhookRejectedException.badRequest("body is not JSON (" + notJson.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static void readEntry(String object, JsonNode entry, List<WebhookEvent> events) {
+        if (!entry.isObject()) {
+            throw WebhookRejectedException.badRequest("an entry is not a JSON object");
+        }
+        JsonNode id = entry.get("id");
+        if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
+            throw WebhookRejectedException.badRequest("an entry has no id");
+        }
+        JsonNode time = entry.get("time");
+        Long entryTime = time != null && time.isIntegralNumber() ? time.asLong() : null;
+        int found = 0;
+        for (WebhookEvent.Container container : WebhookEvent.Container.values()) {
+            JsonNode items = entry.get(container.key());
+            if (items == null) {
+                continue;
+            }
+            if (!items.isArray()) {
+                throw WebhookRejectedException.badRequest(container.key() + " is not an array");
+            }
+            for (JsonNode item : items) {
+                if (!item.isObject()) {
+                    throw WebhookRejectedException.badRequest("an item of " + container.key() + " is not a JSON object");
+                }
+                events.add(new WebhookEvent(object, id.asText(), entryTime, container, (ObjectNode) item));
+                found++;
+            }
+        }
+        if (found == 0) {
+            throw WebhookRejectedException.badRequest("an entry holds no item in messaging, standby or changes");
+        }
+    }
+}
