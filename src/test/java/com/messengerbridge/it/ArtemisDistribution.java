@@ -1,0 +1,108 @@
+package com.messengerbridge.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jakarta.jms.Connection;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * The standalone Artemis distribution that the build unpacks into {@code target/}: a broker
+ * instance created with login required and persistence on, run as its own process, and stopped
+ * (or killed) by the tests.
+ */
+final class ArtemisDistribution implements AutoCloseable {
+
+    static final String USER = "bridge";
+    static final String PASSWORD = "bridge-test-password";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path instance;
+    private final int port;
+    private Process process;
+
+    private ArtemisDistribution(Path instance, int portOffset) {
+        this.instance = instance;
+        this.port = 61616 + portOffset;
+    }
+
+    /** Creates a fresh instance under {@code target/it/<name>} with every port shifted by {@code portOffset}. */
+    static ArtemisDistribution create(String name, int portOffset) throws Exception {
+        Path home = Path.of(System.getProperty("artemis.home", "target/apache-artemis-2.44.0"));
+        if (!Files.isRegularFile(home.resolve("bin/artemis"))) {
+            throw new IllegalStateException("no Artemis distribution at " + home + ": run the tests with 'mvn verify'");
+        }
+        Path instance = Path.of("target/it", name, "artemis").toAbsolutePath();
+        // a fresh journal: a duplicate-id cache left from an earlier run would swallow this run's events
+        deleteRecursively(instance);
+        run(List.of("bash", home.resolve("bin/artemis").toString(), "create", "--user", USER, "--password", PASSWORD,
+                "--require-login", "--silent", "--force", "--no-web", "--no-autotune",
+                "--port-offset", Integer.toString(portOffset), instance.toString()),
+                instance.getParent().resolve("artemis-create.log"));
+        return new ArtemisDistribution(instance, portOffset);
+    }
+
+    String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Starts the broker and returns once it accepts a JMS login. */
+    ArtemisDistribution start() throws Exception {
+        Path log = instance.resolve("log/console.log");
+        Files.createDirectories(log.getParent());
+        process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url(), USER, PASSWORD);
+        while (true) {
+            try (Connection connection = factory.createConnection()) {
+                return this;
+            } catch (Exception notYet) {
+                if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("Artemis did not start; see " + log, notYet);
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+        }
+    }
+
+    /** A clean shutdown, as an operator's stop would do. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.toHandle().descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static void deleteRecursively(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(List<String> command, Path log) throws IOException, InterruptedException {
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " failed; see " + log);
+        }
+    }
+}

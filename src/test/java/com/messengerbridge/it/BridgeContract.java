@@ -1,0 +1,394 @@
+package com.messengerbridge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.JMSException;
+import jakarta.jms.TextMessage;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the bridge promises, spoken to over real HTTP and read back from a real broker. Each
+ * subclass runs it against one kind of broker, fresh for the class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BridgeContract {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The JMS properties a stored event may carry: the bridge's own, and what Artemis adds. */
+    private static final Set<String> ALLOWED_PROPERTIES = Set.of("metaObject", "metaEntryId", "metaEntryTime",
+            "metaField", "metaContainer", "metaSenderId", "metaRecipientId", "metaTimestamp", "metaMid",
+            "metaStandby", "JMSXGroupID", "_AMQ_DUPL_ID", "JMSXDeliveryCount", "__AMQ_CID");
+
+    protected BridgeProcess bridge;
+    protected BrokerClient broker;
+    protected Webhook webhook;
+
+    /** Starts the broker of this variant and a bridge on it; sets {@link #bridge} and {@link #broker}. */
+    protected abstract void startBrokerAndBridge() throws Exception;
+
+    protected abstract void stopBrokerAndBridge() throws Exception;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        startBrokerAndBridge();
+        webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+        stopBrokerAndBridge();
+    }
+
+    @Test
+    void verificationAnswersTheChallengeAndLogsIt() {
+        int verifiedBefore = occurrences(bridge.log(), "WEBHOOK_VERIFIED");
+
+        HttpResponse<String> response = webhook.get("/webhook?hub.verify_token=" + BridgeProcess.VERIFY_TOKEN
+                + "&hub.challenge=CHALLENGE_ACCEPTED&hub.mode=subscribe", "X-Probe", "probe-header-value");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("CHALLENGE_ACCEPTED");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain");
+        assertNothingEchoed(response, BridgeProcess.VERIFY_TOKEN, "probe-header-value", "X-Probe", "hub.");
+        assertThat(occurrences(bridge.log(), "WEBHOOK_VERIFIED")).isEqualTo(verifiedBefore + 1);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "hub.mode=subscribe&hub.verify_token=wrong-token&hub.challenge=42, 403",
+        "hub.mode=unsubscribe&hub.verify_token=" + BridgeProcess.VERIFY_TOKEN + "&hub.challenge=42, 403",
+        "hub.mode=subscribe&hub.challenge=42, 400",
+        "hub.mode=subscribe&hub.verify_token=" + BridgeProcess.VERIFY_TOKEN + ", 400",
+        "hub.verify_token=" + BridgeProcess.VERIFY_TOKEN + "&hub.challenge=42, 400",
+        "'', 400",
+    })
+    void verificationRefusesWrongTokenOrModeAndMissingParameters(String query, int status) {
+        HttpResponse<String> response = webhook.get("/webhook?" + query, "X-Probe", "probe-header-value");
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.body()).doesNotContain("42");
+        assertNothingEchoed(response, BridgeProcess.VERIFY_TOKEN, "wrong-token", "probe-header-value", "X-Probe",
+                "hub.");
+    }
+
+    static Stream<Arguments> fixtures() {
+        return Stream.of(
+                Arguments.of("messages.json", repeat("messenger.messages", 8)),
+                Arguments.of("message_echoes.json", repeat("messenger.message_echoes", 3)),
+                Arguments.of("message_deliveries.json", repeat("messenger.message_deliveries", 2)),
+                Arguments.of("message_reads.json", repeat("messenger.message_reads", 1)),
+                Arguments.of("messaging_postbacks.json", repeat("messenger.messaging_postbacks", 2)),
+                Arguments.of("messaging_optins.json", repeat("messenger.messaging_optins", 5)),
+                Arguments.of("messaging_referrals.json", repeat("messenger.messaging_referrals", 3)),
+                Arguments.of("messaging_account_linking.json", repeat("messenger.messaging_account_linking", 2)),
+                Arguments.of("messaging_checkout_updates.json", repeat("messenger.messaging_checkout_updates", 1)),
+                Arguments.of("messaging_game_plays.json", repeat("messenger.messaging_game_plays", 1)),
+                Arguments.of("messaging_handovers.json", repeat("messenger.messaging_handovers", 4)),
+                Arguments.of("messaging_payments.json", repeat("messenger.messaging_payments", 1)),
+                Arguments.of("messaging_policy_enforcement.json",
+                        repeat("messenger.messaging_policy_enforcement", 2)),
+                Arguments.of("messaging_pre_checkouts.json", repeat("messenger.messaging_pre_checkouts", 1)),
+                Arguments.of("message_reactions.json", repeat("messenger.message_reactions", 2)),
+                Arguments.of("message_edits.json", repeat("messenger.message_edits", 1)),
+                Arguments.of("messaging_feedback.json", repeat("messenger.messaging_feedback", 1)),
+                Arguments.of("response_feedback.json", repeat("messenger.response_feedback", 1)),
+                Arguments.of("send_cart.json", repeat("messenger.send_cart", 1)),
+                Arguments.of("standby.json", repeat("messenger.standby", 4)),
+                Arguments.of("instagram-messages.json", List.of("instagram.messages", "instagram.message_echoes",
+                        "instagram.messages", "instagram.messages", "instagram.messages", "instagram.messages",
+                        "instagram.messages", "instagram.messages")),
+                Arguments.of("instagram-message_reactions.json", repeat("instagram.message_reactions", 2)),
+                Arguments.of("instagram-messaging_postbacks.json", repeat("instagram.messaging_postbacks", 1)));
+    }
+
+    /**
+     * Each item of the fixture is on its queue, in order, its body the item's JSON and its properties
+     * those of SPEC section 6, taken from the item and its entry.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void everyFixtureEventLandsOnItsQueueWithItsProperties(String fixture, List<String> queues) throws Exception {
+        byte[] body = Webhook.fixture(fixture);
+
+        HttpResponse<String> response = webhook.post(body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("EVENT_RECEIVED");
+        List<Item> items = items(body);
+        assertThat(items).hasSameSizeAs(queues);
+        Map<String, List<Item>> expectedByQueue = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            expectedByQueue.computeIfAbsent(queues.get(i), q -> new ArrayList<>()).add(items.get(i));
+        }
+        for (var expected : expectedByQueue.entrySet()) {
+            List<TextMessage> stored = broker.receive(expected.getKey(), expected.getValue().size());
+            for (int i = 0; i < stored.size(); i++) {
+                assertStoredAs(stored.get(i), expected.getValue().get(i));
+            }
+        }
+    }
+
+    @Test
+    void standbyEventsNameTheirInnerType() throws Exception {
+        String user = "7100000000000001";
+        String mid = Events.uniqueMid();
+        String body = Events.envelope("page", Events.PAGE_ID, "standby", Events.message(user, mid, 1718035237000L, "hi"));
+
+        assertThat(webhook.post(body).statusCode()).isEqualTo(200);
+
+        TextMessage stored = broker.receive("messenger.standby", 1).get(0);
+        assertThat(stored.getStringProperty("metaField")).isEqualTo("messages");
+        assertThat(stored.getBooleanProperty("metaStandby")).isTrue();
+        assertThat(stored.getStringProperty("metaMid")).isEqualTo(mid);
+    }
+
+    @Test
+    void unknownItemTypesAreKeptOnUnrouted() throws Exception {
+        String item = "{\"sender\":{\"id\":\"7100000000000002\"},\"recipient\":{\"id\":\"" + Events.PAGE_ID
+                + "\"},\"timestamp\":1718035299000,\"brand_new_event\":{\"id\":\"" + Events.uniqueMid() + "\"}}";
+
+        assertThat(webhook.post(Events.page(item)).statusCode()).isEqualTo(200);
+
+        TextMessage stored = broker.receive("messenger.unrouted", 1).get(0);
+        assertThat(JSON.readTree(stored.getText())).isEqualTo(JSON.readTree(item));
+        assertThat(stored.getStringProperty("metaField")).isEqualTo("brand_new_event");
+    }
+
+    @Test
+    void changesGoToTheQueueOfTheirField() throws Exception {
+        String change = "{\"field\":\"comments\",\"value\":{\"id\":\"" + Events.uniqueMid()
+                + "\",\"text\":\"nice\",\"from\":{\"id\":\"1122334455667788\",\"username\":\"someone\"}}}";
+
+        assertThat(webhook.post(Events.envelope("instagram", Events.IG_ACCOUNT_ID, "changes", change)).statusCode())
+                .isEqualTo(200);
+
+        TextMessage stored = broker.receive("instagram.comments", 1).get(0);
+        assertThat(stored.getStringProperty("metaField")).isEqualTo("comments");
+        assertThat(stored.getStringProperty("metaContainer")).isEqualTo("changes");
+        assertThat(JSON.readTree(stored.getText())).isEqualTo(JSON.readTree(change));
+    }
+
+    @Test
+    void signatureIsCheckedOverTheRawBytesWithEscapesKept() throws Exception {
+        String mid = Events.uniqueMid();
+        // as Meta sends it: non-ASCII as \\u escapes, '/' as '\/'
+        String escaped = Events.page(Events.message("7100000000000003", mid, 1718035300000L,
+                "K\\u00e4se und Br\\u00f6tchen: https:\\/\\/example.com\\/menu"));
+
+        assertThat(webhook.post(escaped).statusCode()).isEqualTo(200);
+
+        TextMessage stored = broker.receive("messenger.messages", 1).get(0);
+        assertThat(JSON.readTree(stored.getText()).at("/message/text").asText())
+                .isEqualTo("Käse und Brötchen: https://example.com/menu");
+    }
+
+    @Test
+    void aReserializedBodyDoesNotVerify() throws Exception {
+        String escaped = Events.page(Events.message("7100000000000004", Events.uniqueMid(), 1718035301000L,
+                "K\\u00e4se https:\\/\\/example.com"));
+        String reserialized = JSON.writeValueAsString(JSON.readTree(escaped));
+        assertThat(reserialized).contains("Käse").contains("https://example.com");
+        String originalSignature = Webhook.sign(BridgeProcess.APP_SECRET, escaped.getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> response = webhook.post(reserialized.getBytes(StandardCharsets.UTF_8),
+                "X-Hub-Signature-256", originalSignature, "Content-Type", "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        broker.assertEmpty("messenger.messages");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource({
+        "'', 401",
+        "sha1=0123456789abcdef0123456789abcdef01234567, 401",
+        "sha256=, 401",
+        "sha256=xyz, 401",
+        "sha256=zz23456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, 401",
+        "sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, 403",
+        "OTHER_SECRET, 403",
+    })
+    void signaturesMissingMalformedOrWrongAreRefused(String signature, int status) throws Exception {
+        byte[] body = Events.page(Events.message("7100000000000005", Events.uniqueMid(), 1718035302000L, "x"))
+                .getBytes(StandardCharsets.UTF_8);
+        String header = signature.equals("OTHER_SECRET") ? Webhook.sign("another-app-secret", body) : signature;
+        HttpResponse<String> response = header.isEmpty()
+                ? webhook.post(body, "Content-Type", "application/json")
+                : webhook.post(body, "X-Hub-Signature-256", header, "Content-Type", "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertNothingEchoed(response, "sha256", "sha1");
+        broker.assertEmpty("messenger.messages");
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"object\":\"user\",\"entry\":[{\"id\":\"1\",\"time\":1,\"changes\":[{\"field\":\"name\"}]}]} | 404",
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[]}                                       | 404",
+        "not json at all                                                                                 | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":1,\"messaging\":[{}]}                     | 400",
+        "[{\"object\":\"page\"}]                                                                         | 400",
+        "{\"object\":\"page\"}                                                                           | 400",
+        "{\"object\":\"page\",\"entry\":{\"id\":\"1\"}}                                                  | 400",
+        "{\"object\":\"page\",\"entry\":[\"x\"]}                                                         | 400",
+    })
+    void requestsThatAreNotWebhookEnvelopesAreRefused(String body, int status) throws Exception {
+        HttpResponse<String> response = webhook.post(body.strip());
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.body()).hasSizeLessThan(40);
+        broker.assertEmpty("messenger.messages", "messenger.unrouted");
+    }
+
+    @Test
+    void bodyOfAnotherContentTypeIsRefused() throws Exception {
+        byte[] body = Events.page(Events.message("7100000000000006", Events.uniqueMid(), 1718035303000L, "x"))
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = webhook.post(body, "X-Hub-Signature-256",
+                Webhook.sign(BridgeProcess.APP_SECRET, body), "Content-Type", "text/plain");
+
+        assertThat(response.statusCode()).isEqualTo(415);
+        broker.assertEmpty("messenger.messages");
+    }
+
+    /** Request headers named like broker or Camel controls change nothing: JMS gets an allow-list. */
+    @Test
+    void requestHeadersNeverReachTheBrokerOrTheReply() throws Exception {
+        String mid = Events.uniqueMid();
+        byte[] body = Events.page(Events.message("7100000000000007", mid, 1718035304000L, "x"))
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = webhook.post(body, "X-Hub-Signature-256",
+                Webhook.sign(BridgeProcess.APP_SECRET, body), "Content-Type", "application/json",
+                "_AMQ_DUPL_ID", "forged-id", "JMSXGroupID", "forged-group", "_AMQ_SCHED_DELIVERY", "4102444800000",
+                "CamelJmsDestinationName", "forged.queue", "jmsreplyto", "forged.replies", "X-Custom", "custom-value");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertNothingEchoed(response, "forged", "custom-value", "X-Custom", "4102444800000");
+        TextMessage stored = broker.receive("messenger.messages", 1).get(0);
+        assertThat(propertyNames(stored)).isSubsetOf(ALLOWED_PROPERTIES);
+        assertThat(stored.getStringProperty("_AMQ_DUPL_ID")).isEqualTo("page:messages:" + mid);
+        assertThat(stored.getStringProperty("JMSXGroupID")).isEqualTo(Events.PAGE_ID + ":7100000000000007");
+        assertThat(stored.getJMSReplyTo()).isNull();
+        broker.assertEmpty("forged.queue");
+    }
+
+    /** Meta resends events, batched as it likes: each is stored once, and Meta always gets its 200. */
+    @Test
+    void retriedEventsAreStoredOnceHoweverTheyAreBatched() throws Exception {
+        String first = Events.message("7100000000000008", Events.uniqueMid(), 1718035305000L, "one");
+        String second = Events.message("7100000000000008", Events.uniqueMid(), 1718035306000L, "two");
+
+        assertThat(webhook.post(Events.page(first, second)).statusCode()).isEqualTo(200);
+        assertThat(webhook.post(Events.page(first)).statusCode()).isEqualTo(200);
+        assertThat(webhook.post(Events.page(second)).statusCode()).isEqualTo(200);
+        assertThat(webhook.post(Events.page(second, first)).statusCode()).isEqualTo(200);
+
+        List<TextMessage> stored = broker.receive("messenger.messages", 2);
+        assertThat(stored.get(0).getText()).isEqualTo(JSON.writeValueAsString(JSON.readTree(first)));
+        assertThat(stored.get(1).getText()).isEqualTo(JSON.writeValueAsString(JSON.readTree(second)));
+    }
+
+    private void assertStoredAs(TextMessage stored, Item expected) throws JMSException, Exception {
+        JsonNode item = expected.item();
+        assertThat(JSON.readTree(stored.getText())).isEqualTo(item);
+        assertThat(stored.getJMSDeliveryMode()).isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);
+        assertThat(stored.getStringProperty("metaObject")).isEqualTo(expected.object());
+        assertThat(stored.getStringProperty("metaEntryId")).isEqualTo(expected.entry().get("id").asText());
+        assertThat(stored.getLongProperty("metaEntryTime")).isEqualTo(expected.entry().get("time").asLong());
+        assertThat(stored.getBooleanProperty("metaStandby")).isEqualTo(expected.entry().has("standby"));
+        assertThat(stored.getStringProperty("metaSenderId")).isEqualTo(textAt(item, "/sender/id"));
+        assertThat(stored.getStringProperty("metaRecipientId")).isEqualTo(textAt(item, "/recipient/id"));
+        if (item.has("timestamp")) {
+            assertThat(stored.getLongProperty("metaTimestamp")).isEqualTo(item.get("timestamp").asLong());
+        } else {
+            assertThat(stored.propertyExists("metaTimestamp")).isFalse();
+        }
+        String mid = textAt(item, "/message/mid");
+        if (mid != null) {
+            assertThat(stored.getStringProperty("metaMid")).isEqualTo(mid);
+        }
+        assertThat(stored.getStringProperty("metaField")).isNotBlank();
+        assertThat(stored.getStringProperty("_AMQ_DUPL_ID"))
+                .startsWith(expected.object() + ":" + stored.getStringProperty("metaField") + ":");
+        assertThat(stored.getStringProperty("JMSXGroupID")).startsWith(expected.entry().get("id").asText());
+        assertThat(propertyNames(stored)).isSubsetOf(ALLOWED_PROPERTIES);
+    }
+
+    private record Item(String object, JsonNode entry, JsonNode item) {
+    }
+
+    private static List<Item> items(byte[] body) throws Exception {
+        JsonNode root = JSON.readTree(body);
+        List<Item> items = new ArrayList<>();
+        for (JsonNode entry : root.get("entry")) {
+            for (String container : List.of("messaging", "standby", "changes")) {
+                for (JsonNode item : entry.path(container)) {
+                    items.add(new Item(root.get("object").asText(), entry, item));
+                }
+            }
+        }
+        return items;
+    }
+
+    private static String textAt(JsonNode node, String pointer) {
+        JsonNode value = node.at(pointer);
+        return value.isMissingNode() ? null : value.asText();
+    }
+
+    private static Set<String> propertyNames(TextMessage message) throws JMSException {
+        Set<String> names = new TreeSet<>();
+        for (Object name : Collections.list(message.getPropertyNames())) {
+            names.add((String) name);
+        }
+        return names;
+    }
+
+    private static List<String> repeat(String queue, int times) {
+        return Collections.nCopies(times, queue);
+    }
+
+    static int occurrences(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** No header of the reply, name or value, and not its body, repeats anything the request carried. */
+    static void assertNothingEchoed(HttpResponse<String> response, String... requestParts) {
+        for (var header : response.headers().map().entrySet()) {
+            for (String part : requestParts) {
+                assertThat(header.getKey()).as("response header name").doesNotContainIgnoringCase(part);
+                assertThat(header.getValue()).as("response header " + header.getKey())
+                        .noneMatch(value -> value.toLowerCase().contains(part.toLowerCase()));
+            }
+        }
+        for (String part : requestParts) {
+            assertThat(response.body()).doesNotContainIgnoringCase(part);
+        }
+    }
+}

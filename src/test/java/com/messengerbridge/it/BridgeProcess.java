@@ -1,0 +1,119 @@
+package com.messengerbridge.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bridge as its users run it: {@code java -jar target/messenger-bridge.jar} in the project
+ * folder (so it reads {@code routes/}), configured through the environment, its log in a file.
+ */
+final class BridgeProcess implements AutoCloseable {
+
+    static final String APP_SECRET = "it-app-secret";
+    static final String VERIFY_TOKEN = "it-verify-token";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path log;
+    private final int httpPort;
+    private final Process process;
+
+    private BridgeProcess(Path log, int httpPort, Process process) {
+        this.log = log;
+        this.httpPort = httpPort;
+        this.process = process;
+    }
+
+    /** Starts a bridge on a fresh data folder under {@code target/it/<name>}; {@code env} adds or overrides settings. */
+    static BridgeProcess startFresh(String name, Map<String, String> env) throws Exception {
+        ArtemisDistribution.deleteRecursively(Path.of("target/it", name, "data").toAbsolutePath());
+        return start(name, env);
+    }
+
+    /** Starts a bridge whose files live under {@code target/it/<name>}, keeping what an earlier one left there. */
+    static BridgeProcess start(String name, Map<String, String> env) throws Exception {
+        Path jar = Path.of("target/messenger-bridge.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + jar + ": integration tests run after 'package' (mvn verify)");
+        }
+        Path home = Path.of("target/it", name).toAbsolutePath();
+        Files.createDirectories(home);
+        Path log = home.resolve("bridge.log");
+        int httpPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString())
+                .directory(Path.of("").toAbsolutePath().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(key -> key.startsWith("BROKER_") || key.startsWith("META_"));
+        environment.put("META_APP_SECRET", APP_SECRET);
+        environment.put("META_VERIFY_TOKEN", VERIFY_TOKEN);
+        environment.put("HTTP_PORT", Integer.toString(httpPort));
+        environment.put("BROKER_DATA_DIR", home.resolve("data").toString());
+        environment.putAll(env);
+        // the log is kept across restarts: only what this process writes counts as its start
+        long logOffset = Files.exists(log) ? Files.size(log) : 0;
+        BridgeProcess bridge = new BridgeProcess(log, httpPort, builder.start());
+
+        bridge.awaitStarted(logOffset);
+        return bridge;
+    }
+
+    static Map<String, String> env(String... keyValues) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            env.put(keyValues[i], keyValues[i + 1]);
+        }
+        return env;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    String log() {
+        return logSince(0);
+    }
+
+    private String logSince(long offset) {
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            return new String(bytes, (int) offset, bytes.length - (int) offset, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitStarted(long logOffset) throws InterruptedException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!logSince(logOffset).contains("(messenger-bridge) started in")) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the bridge did not start; its log:\n" + log());
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package com.messengerbridge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/** A plain JMS consumer on the broker under test, as the bridge's users read it. */
+final class BrokerClient implements AutoCloseable {
+
+    /** After the expected messages, how long a queue must stay silent to count as holding no more. */
+    private static final Duration QUIET = Duration.ofMillis(300);
+
+    private final Connection connection;
+    private final Session session;
+
+    BrokerClient(String url, String user, String password) throws JMSException {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
+        connection = factory.createConnection();
+        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        connection.start();
+    }
+
+    /** Receives exactly {@code count} messages from the queue, failing if fewer arrive or more are there. */
+    List<TextMessage> receive(String queue, int count) throws JMSException {
+        List<TextMessage> received = new ArrayList<>();
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            while (received.size() < count) {
+                Message message = consumer.receive(10_000);
+                assertThat(message).as("message %d of %d on %s", received.size() + 1, count, queue).isNotNull();
+                received.add((TextMessage) message);
+            }
+            assertThat(consumer.receive(QUIET.toMillis())).as("a message beyond the %d expected on %s", count, queue)
+                    .isNull();
+        }
+        return received;
+    }
+
+    void assertEmpty(String... queues) throws JMSException {
+        for (String queue : queues) {
+            receive(queue, 0);
+        }
+    }
+
+    Session session() {
+        return session;
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+    }
+}

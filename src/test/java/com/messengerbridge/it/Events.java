@@ -1,0 +1,38 @@
+package com.messengerbridge.it;
+
+import java.util.UUID;
+
+/** Webhook bodies built in the tests, compact like Meta's, with ids no other test uses. */
+final class Events {
+
+    static final String PAGE_ID = "104851209876543";
+    static final String IG_ACCOUNT_ID = "17841400000000123";
+
+    private Events() {
+    }
+
+    static String uniqueMid() {
+        return "m_IT" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** One {@code messaging[]} item: a user's text message to the page. */
+    static String message(String userId, String mid, long timestamp, String text) {
+        return "{\"sender\":{\"id\":\"" + userId + "\"},\"recipient\":{\"id\":\"" + PAGE_ID + "\"},\"timestamp\":"
+                + timestamp + ",\"message\":{\"mid\":\"" + mid + "\",\"text\":\"" + text + "\"}}";
+    }
+
+    /** An envelope with one entry per item, as Meta batches several events. */
+    static String page(String... items) {
+        return envelope("page", PAGE_ID, "messaging", items);
+    }
+
+    static String envelope(String object, String entryId, String container, String... items) {
+        StringBuilder body = new StringBuilder("{\"object\":\"" + object + "\",\"entry\":[");
+        for (int i = 0; i < items.length; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(entryId).append("\",\"time\":")
+                    .append(1718035201150L + i).append(",\"").append(container).append("\":[").append(items[i])
+                    .append("]}");
+        }
+        return body.append("]}").toString();
+    }
+}

@@ -1,0 +1,98 @@
+package com.messengerbridge.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WebhookEnvelopeReaderTest {
+
+    private final WebhookEnvelopeReader reader = new WebhookEnvelopeReader(Set.of("page", "instagram"));
+
+    @ParameterizedTest(name = "{0}: {1} events")
+    @CsvSource({
+        "messages.json, 8", "message_echoes.json, 3", "message_deliveries.json, 2", "message_reads.json, 1",
+        "messaging_optins.json, 5", "messaging_handovers.json, 4", "standby.json, 4",
+        "instagram-messages.json, 8", "instagram-message_reactions.json, 2",
+    })
+    void splitsEveryEntryAndEveryItem(String fixture, int events) {
+        assertThat(reader.read(TestFixtures.bytes(fixture))).hasSize(events);
+    }
+
+    @Test
+    void keepsTheEnvelopeOfEachItem() {
+        List<WebhookEvent> events = reader.read(TestFixtures.bytes("standby.json"));
+
+        assertThat(events).allSatisfy(event -> {
+            assertThat(event.object()).isEqualTo("page");
+            assertThat(event.entryId()).isEqualTo("104851209876543");
+            assertThat(event.container()).isEqualTo(WebhookEvent.Container.STANDBY);
+        });
+        assertThat(events).extracting(WebhookEvent::entryTime)
+                .containsExactly(1718035237150L, 1718035238150L, 1718035239150L, 1718035240150L);
+    }
+
+    @Test
+    void readsEveryContainerOfAnEntryInOrder() {
+        String body = "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"time\":5,\"messaging\":[{\"a\":1},{\"a\":2}],"
+                + "\"changes\":[{\"field\":\"feed\",\"value\":{}}]},{\"id\":2,\"standby\":[{\"b\":1}]}]}";
+
+        List<WebhookEvent> events = reader.read(body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(events).extracting(WebhookEvent::container).containsExactly(WebhookEvent.Container.MESSAGING,
+                WebhookEvent.Container.MESSAGING, WebhookEvent.Container.CHANGES, WebhookEvent.Container.STANDBY);
+        assertThat(events.get(3).entryId()).isEqualTo("2");
+        assertThat(events.get(3).entryTime()).isNull();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+        "''                                                                       | 400",
+        "{\"object\":\"page\",\"entry\":[                                           | 400",
+        "{\"object\":\"page\",\"entry\":[]} trailing                                | 400",
+        "\"page\"                                                                 | 400",
+        "[]                                                                       | 400",
+        "{\"entry\":[]}                                                           | 400",
+        "{\"object\":7,\"entry\":[]}                                              | 400",
+        "{\"object\":\"user\",\"entry\":[{\"id\":\"1\",\"changes\":[]}]}          | 404",
+        "{\"object\":\"page\"}                                                    | 400",
+        "{\"object\":\"page\",\"entry\":[]}                                       | 400",
+        "{\"object\":\"page\",\"entry\":{}}                                       | 400",
+        "{\"object\":\"page\",\"entry\":[1]}                                      | 400",
+        "{\"object\":\"page\",\"entry\":[{\"time\":1,\"messaging\":[{}]}]}        | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\"}]}                         | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":{}}]}        | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[\"x\"]}]}   | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"hop_context\":[{}]}]}    | 400",
+    })
+    void refusesWhatIsNotAnEnvelope(String body, int status) {
+        assertThatThrownBy(() -> reader.read(body.strip().getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(status));
+    }
+
+    @Test
+    void refusesDeeplyNestedJsonWithoutExhaustingTheStack() {
+        String deep = "{\"object\":\"page\",\"entry\":" + "[".repeat(50_000) + "]".repeat(50_000) + "}";
+
+        assertThatThrownBy(() -> reader.read(deep.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(400));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"application/json", "application/json; charset=utf-8", "Application/JSON"})
+    void acceptsJsonContent(String contentType) {
+        reader.requireJson(contentType);
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "NULL", value = {"NULL", "text/plain", "application/x-www-form-urlencoded", "''"})
+    void refusesOtherContent(String contentType) {
+        assertThatThrownBy(() -> reader.requireJson(contentType))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(415));
+    }
+}
