@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -39,7 +40,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("signatureVerifier", new SignatureVerifier(settings.list("meta.app-secret")));
         context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
         context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
-        context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject));
+        context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
+                Set.copyOf(settings.list("meta.own-app-ids"))));
 
         context.getRegistry().bind("bridgeConnectionFactory", connectionFactory(context, settings));
     }

@@ -43,6 +43,8 @@ public final class EventClassifier implements Processor {
     public static final String GROUP_ID = "JMSXGroupID";
     /** Exchange property: the queue prefix of the event's object, for the routing table. */
     public static final String QUEUE_PREFIX = "queuePrefix";
+    /** Exchange property: true for an echo of a message this bridge's own app sent (the echo guard). */
+    public static final String OWN_ECHO = "ownEcho";
 
     static final String UNROUTED = "unrouted";
 
@@ -53,10 +55,16 @@ public final class EventClassifier implements Processor {
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Map<String, String> queuePrefixByObject;
+    private final Set<String> ownAppIds;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public EventClassifier(Map<String, String> queuePrefixByObject) {
+    /**
+     * @param ownAppIds app ids whose echoes the routes may keep from consumers: a bot that reads
+     *                  its own sends back as events talks to itself
+     */
+    public EventClassifier(Map<String, String> queuePrefixByObject, Set<String> ownAppIds) {
         this.queuePrefixByObject = Map.copyOf(queuePrefixByObject);
+        this.ownAppIds = Set.copyOf(ownAppIds);
     }
 
     @Override
@@ -78,6 +86,8 @@ public final class EventClassifier implements Processor {
         message.setHeader(GROUP_ID, description.groupId());
         message.setHeader(DUPLICATE_ID, description.deduplicationId());
         exchange.setProperty(QUEUE_PREFIX, queuePrefixByObject.get(event.object()));
+        exchange.setProperty(OWN_ECHO, description.field().equals("message_echoes")
+                && ownAppIds.contains(String.valueOf(text(event.item(), "message", "app_id"))));
         message.setBody(json);
     }
 

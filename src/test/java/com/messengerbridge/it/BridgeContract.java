@@ -120,7 +120,16 @@ abstract class BridgeContract {
                         "instagram.messages", "instagram.messages", "instagram.messages", "instagram.messages",
                         "instagram.messages", "instagram.messages")),
                 Arguments.of("instagram-message_reactions.json", repeat("instagram.message_reactions", 2)),
-                Arguments.of("instagram-messaging_postbacks.json", repeat("instagram.messaging_postbacks", 1)));
+                Arguments.of("instagram-messaging_postbacks.json", repeat("instagram.messaging_postbacks", 1)),
+                Arguments.of("instagram-messaging_seen.json", repeat("instagram.message_reads", 2)),
+                Arguments.of("instagram-message_echoes.json", repeat("instagram.message_echoes", 2)),
+                Arguments.of("instagram-comments.json", List.of("instagram.comments", "instagram.comments",
+                        "instagram.mentions")),
+                Arguments.of("page-feed.json", repeat("messenger.feed", 1)),
+                Arguments.of("batch-several-entries.json", List.of("messenger.messages", "messenger.messages",
+                        "messenger.message_reads", "messenger.messages", "messenger.messaging_postbacks",
+                        "messenger.message_deliveries", "messenger.standby", "messenger.standby")),
+                Arguments.of("unicode-text.json", repeat("messenger.messages", 1)));
     }
 
     /**
@@ -148,6 +157,18 @@ abstract class BridgeContract {
                 assertStoredAs(stored.get(i), expected.getValue().get(i));
             }
         }
+    }
+
+    @Test
+    void emojiAndAccentedTextArriveIntact() throws Exception {
+        String mid = Events.uniqueMid();
+        String body = Events.page(Events.message("7100000000000009", mid, 1718035310000L,
+                "Cr\\u00e8me br\\u00fbl\\u00e9e \\ud83d\\ude00 \\u4f60\\u597d"));
+
+        assertThat(webhook.post(body).statusCode()).isEqualTo(200);
+
+        TextMessage stored = broker.receive("messenger.messages", 1).get(0);
+        assertThat(JSON.readTree(stored.getText()).at("/message/text").asText()).isEqualTo("Crème brûlée 😀 你好");
     }
 
     @Test
@@ -309,6 +330,120 @@ abstract class BridgeContract {
         List<TextMessage> stored = broker.receive("messenger.messages", 2);
         assertThat(stored.get(0).getText()).isEqualTo(JSON.writeValueAsString(JSON.readTree(first)));
         assertThat(stored.get(1).getText()).isEqualTo(JSON.writeValueAsString(JSON.readTree(second)));
+    }
+
+    /** The echo guard keeps echoes of the bot's own sends off the queues, and only those. */
+    @Test
+    void echoesOfTheBotsOwnAppAreNotQueued() throws Exception {
+        String user = "7100000000000010";
+        String ownMid = Events.uniqueMid();
+        String inboxMid = Events.uniqueMid();
+
+        HttpResponse<String> response = webhook.post(Events.page(
+                Events.echo(user, ownMid, 1718035320000L, BridgeProcess.OWN_APP_ID),
+                Events.echo(user, inboxMid, 1718035321000L, "263902037430900")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<TextMessage> stored = broker.receive("messenger.message_echoes", 1);
+        assertThat(stored.get(0).getStringProperty("metaMid")).isEqualTo(inboxMid);
+        broker.assertEmpty("messenger.messages", "messenger.unrouted");
+    }
+
+    /**
+     * Meta's retry storm: every request sent three times, re-batched in between, some events in
+     * several entries. Each event is stored once and every reply is 200.
+     */
+    @Test
+    void aRetryStormStoresEachEventExactlyOnce() throws Exception {
+        List<String> messages = new ArrayList<>();
+        List<String> reads = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String user = "73000000000000" + (10 + i % 3);
+            messages.add(Events.message(user, Events.uniqueMid(), 1718035400000L + i, "storm " + i));
+            reads.add(Events.read(user, 1718035500000L + i, 1718035450000L + i));
+        }
+        List<String> all = new ArrayList<>(messages);
+        all.addAll(reads);
+        List<String> reversed = new ArrayList<>(all);
+        Collections.reverse(reversed);
+        List<String> bodies = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            bodies.add(Events.page(all.toArray(String[]::new)));
+            bodies.add(Events.page(all.subList(0, 4).toArray(String[]::new)));
+            bodies.add(Events.page(all.subList(4, 12).toArray(String[]::new)));
+            bodies.add(Events.page(reversed.subList(0, 5).toArray(String[]::new)));
+        }
+
+        for (String body : bodies) {
+            assertThat(webhook.post(body).statusCode()).isEqualTo(200);
+        }
+
+        List<TextMessage> storedMessages = broker.receive("messenger.messages", 6);
+        List<TextMessage> storedReads = broker.receive("messenger.message_reads", 6);
+        assertThat(storedMessages).extracting(m -> JSON.readTree(m.getText()))
+                .containsExactlyElementsOf(messages.stream().map(BridgeContract::tree).toList());
+        assertThat(storedReads).extracting(m -> JSON.readTree(m.getText()))
+                .containsExactlyElementsOf(reads.stream().map(BridgeContract::tree).toList());
+    }
+
+    /**
+     * Three competing consumers, each taking its time: with JMSXGroupID every conversation is
+     * handled by one consumer at a time, so each user's messages are handled in the order sent.
+     */
+    @Test
+    void competingConsumersHandleEachConversationInOrder() throws Exception {
+        int users = 4;
+        int messagesPerUser = 15;
+        for (int seq = 0; seq < messagesPerUser; seq++) {
+            String[] items = new String[users];
+            for (int user = 0; user < users; user++) {
+                items[user] = Events.message("74000000000000" + (10 + user), Events.uniqueMid(),
+                        1718035600000L + seq, "u" + user + "#" + seq);
+            }
+            assertThat(webhook.post(Events.page(items)).statusCode()).isEqualTo(200);
+        }
+
+        Map<String, List<Integer>> handledByUser = new LinkedHashMap<>();
+        var done = new java.util.concurrent.CountDownLatch(users * messagesPerUser);
+        var random = new java.util.Random(7);
+        List<jakarta.jms.Session> sessions = new ArrayList<>();
+        for (int consumer = 0; consumer < 3; consumer++) {
+            jakarta.jms.Session session = broker.newSession();
+            sessions.add(session);
+            session.createConsumer(session.createQueue("messenger.messages")).setMessageListener(message -> {
+                try {
+                    String text = JSON.readTree(((TextMessage) message).getText()).at("/message/text").asText();
+                    // a consumer's work takes a while, and not always the same while
+                    Thread.sleep(random.nextInt(4));
+                    synchronized (handledByUser) {
+                        handledByUser.computeIfAbsent(text.substring(0, text.indexOf('#')), u -> new ArrayList<>())
+                                .add(Integer.parseInt(text.substring(text.indexOf('#') + 1)));
+                    }
+                    done.countDown();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        try {
+            assertThat(done.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("every message handled").isTrue();
+        } finally {
+            for (jakarta.jms.Session session : sessions) {
+                session.close();
+            }
+        }
+
+        List<Integer> inOrder = java.util.stream.IntStream.range(0, messagesPerUser).boxed().toList();
+        assertThat(handledByUser).hasSize(users);
+        handledByUser.forEach((user, handled) -> assertThat(handled).as(user).containsExactlyElementsOf(inOrder));
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private void assertStoredAs(TextMessage stored, Item expected) throws JMSException, Exception {

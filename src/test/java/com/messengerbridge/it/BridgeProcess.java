@@ -20,6 +20,8 @@ final class BridgeProcess implements AutoCloseable {
 
     static final String APP_SECRET = "it-app-secret";
     static final String VERIFY_TOKEN = "it-verify-token";
+    /** The app id of "our" bot in the tests: its echoes are kept off the queues by the echo guard. */
+    static final String OWN_APP_ID = "9990000000000042";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path log;
@@ -56,6 +58,7 @@ final class BridgeProcess implements AutoCloseable {
         environment.keySet().removeIf(key -> key.startsWith("BROKER_") || key.startsWith("META_"));
         environment.put("META_APP_SECRET", APP_SECRET);
         environment.put("META_VERIFY_TOKEN", VERIFY_TOKEN);
+        environment.put("META_OWN_APP_IDS", OWN_APP_ID);
         environment.put("HTTP_PORT", Integer.toString(httpPort));
         environment.put("BROKER_DATA_DIR", home.resolve("data").toString());
         environment.putAll(env);

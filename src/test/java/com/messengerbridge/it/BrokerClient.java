@@ -50,8 +50,9 @@ final class BrokerClient implements AutoCloseable {
         }
     }
 
-    Session session() {
-        return session;
+    /** Another session on the same connection, for a consumer that runs on its own thread. */
+    Session newSession() throws JMSException {
+        return connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     }
 
     @Override

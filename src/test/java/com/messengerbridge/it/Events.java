@@ -21,6 +21,19 @@ final class Events {
                 + timestamp + ",\"message\":{\"mid\":\"" + mid + "\",\"text\":\"" + text + "\"}}";
     }
 
+    /** An echo of a message the page sent through the app {@code appId}. */
+    static String echo(String userId, String mid, long timestamp, String appId) {
+        return "{\"sender\":{\"id\":\"" + PAGE_ID + "\"},\"recipient\":{\"id\":\"" + userId + "\"},\"timestamp\":"
+                + timestamp + ",\"message\":{\"is_echo\":true,\"app_id\":" + appId + ",\"mid\":\"" + mid
+                + "\",\"text\":\"reply\"}}";
+    }
+
+    /** A user's read receipt. */
+    static String read(String userId, long timestamp, long watermark) {
+        return "{\"sender\":{\"id\":\"" + userId + "\"},\"recipient\":{\"id\":\"" + PAGE_ID + "\"},\"timestamp\":"
+                + timestamp + ",\"read\":{\"watermark\":" + watermark + "}}";
+    }
+
     /** An envelope with one entry per item, as Meta batches several events. */
     static String page(String... items) {
         return envelope("page", PAGE_ID, "messaging", items);

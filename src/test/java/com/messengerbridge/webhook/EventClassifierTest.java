@@ -18,7 +18,8 @@ class EventClassifierTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final WebhookEnvelopeReader reader = new WebhookEnvelopeReader(Set.of("page", "instagram"));
-    private final EventClassifier classifier = new EventClassifier(Map.of("page", "messenger", "instagram", "instagram"));
+    private final EventClassifier classifier = new EventClassifier(Map.of("page", "messenger", "instagram", "instagram"),
+            Set.of());
 
     static Stream<Arguments> fieldsOfEveryFixtureItem() {
         return Stream.of(
@@ -52,7 +53,14 @@ class EventClassifierTest {
                 Arguments.of("instagram-messages.json", List.of("messages", "message_echoes", "messages", "messages",
                         "messages", "messages", "messages", "messages")),
                 Arguments.of("instagram-message_reactions.json", List.of("message_reactions", "message_reactions")),
-                Arguments.of("instagram-messaging_postbacks.json", List.of("messaging_postbacks")));
+                Arguments.of("instagram-messaging_postbacks.json", List.of("messaging_postbacks")),
+                Arguments.of("instagram-messaging_seen.json", List.of("message_reads", "message_reads")),
+                Arguments.of("instagram-message_echoes.json", List.of("message_echoes", "message_echoes")),
+                Arguments.of("instagram-comments.json", List.of("comments", "comments", "mentions")),
+                Arguments.of("page-feed.json", List.of("feed")),
+                Arguments.of("batch-several-entries.json", List.of("messages", "messages", "message_reads", "messages",
+                        "messaging_postbacks", "message_deliveries", "messages", "message_reads")),
+                Arguments.of("unicode-text.json", List.of("messages")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,7 +81,7 @@ class EventClassifierTest {
                 assertThat(fixtureById.put(id, fixture)).as("%s in %s", id, fixture).isNull();
             }
         }
-        assertThat(fixtureById).hasSize(57);
+        assertThat(fixtureById).hasSize(74);
     }
 
     /** The Instagram deletion notice repeats the mid of the message it deletes. */

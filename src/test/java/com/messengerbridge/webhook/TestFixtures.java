@@ -14,7 +14,9 @@ final class TestFixtures {
             "messaging_handovers.json", "messaging_payments.json", "messaging_policy_enforcement.json",
             "messaging_pre_checkouts.json", "message_reactions.json", "message_edits.json",
             "messaging_feedback.json", "response_feedback.json", "send_cart.json", "standby.json",
-            "instagram-messages.json", "instagram-message_reactions.json", "instagram-messaging_postbacks.json");
+            "instagram-messages.json", "instagram-message_reactions.json", "instagram-messaging_postbacks.json",
+            "instagram-messaging_seen.json", "instagram-message_echoes.json", "instagram-comments.json", "page-feed.json",
+            "batch-several-entries.json", "unicode-text.json");
 
     private TestFixtures() {
     }

@@ -1,0 +1,80 @@
+package com.messengerbridge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The routing table is the user's to edit: the README's one-line changes, applied to a copy of
+ * {@code routes/}, do what it says, and the rest of a request is still stored.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RoutingTableEditIT {
+
+    static final String MOVE_ECHOES_FROM = "constant: message_echoes }";
+    static final String MOVE_ECHOES_TO = "constant: bot_echoes }";
+    static final String DROP_READS_FROM = "constant: message_reads }";
+    static final String DROP_READS_TO = "constant: none }";
+
+    private BridgeProcess bridge;
+    private BrokerClient broker;
+    private Webhook webhook;
+
+    @BeforeAll
+    void startWithEditedRoutes() throws Exception {
+        Path routes = Path.of("target/it/edited-routes/routes").toAbsolutePath();
+        ArtemisDistribution.deleteRecursively(routes);
+        Files.createDirectories(routes);
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        Path table = routes.resolve("event-routing.camel.yaml");
+        String original = Files.readString(table);
+        assertThat(original).containsOnlyOnce(MOVE_ECHOES_FROM).containsOnlyOnce(DROP_READS_FROM);
+        Files.writeString(table, original.replace(MOVE_ECHOES_FROM, MOVE_ECHOES_TO).replace(DROP_READS_FROM, DROP_READS_TO));
+
+        String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
+        bridge = BridgeProcess.startFresh("edited-routes", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
+                "CAMEL_MAIN_ROUTESINCLUDEPATTERN", "file:" + routes + "/*.camel.yaml"));
+        broker = new BrokerClient(acceptor, null, null);
+        webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    @Test
+    void aMovedFieldGoesToItsNewQueue() throws Exception {
+        assertThat(webhook.post(Webhook.fixture("message_echoes.json")).statusCode()).isEqualTo(200);
+
+        assertThat(broker.receive("messenger.bot_echoes", 3)).hasSize(3);
+        broker.assertEmpty("messenger.message_echoes");
+    }
+
+    @Test
+    void aDroppedFieldIsNotStoredAndTheRestOfTheRequestIs() throws Exception {
+        assertThat(webhook.post(Webhook.fixture("batch-several-entries.json")).statusCode()).isEqualTo(200);
+
+        broker.assertEmpty("messenger.message_reads", "messenger.unrouted");
+        assertThat(broker.receive("messenger.messages", 3)).extracting(m -> m.getStringProperty("metaSenderId"))
+                .containsExactlyElementsOf(List.of("6543210987654321", "7012345678901234", "6543210987654321"));
+        assertThat(broker.receive("messenger.messaging_postbacks", 1)).hasSize(1);
+        assertThat(broker.receive("messenger.message_deliveries", 1)).hasSize(1);
+        assertThat(broker.receive("messenger.standby", 2)).hasSize(2);
+    }
+}
