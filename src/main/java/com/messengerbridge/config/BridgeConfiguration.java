@@ -63,6 +63,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         }
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url,
                 user.isBlank() ? null : user, password.isBlank() ? null : password);
+        // a durable send returns only once the broker has it on disk: that is what the 200 promises,
+        // whatever the URL says
+        artemis.setBlockOnDurableSend(true);
         // a send to a dead broker must fail well inside Meta's 5 seconds, so the reply is a 503
         artemis.setCallTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
         artemis.setCallFailoverTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));

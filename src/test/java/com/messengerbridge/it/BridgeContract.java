@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.messengerbridge.Fixtures;
 import jakarta.jms.JMSException;
 import jakarta.jms.TextMessage;
 import java.net.http.HttpResponse;
@@ -139,7 +140,7 @@ abstract class BridgeContract {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void everyFixtureEventLandsOnItsQueueWithItsProperties(String fixture, List<String> queues) throws Exception {
-        byte[] body = Webhook.fixture(fixture);
+        byte[] body = Fixtures.bytes(fixture);
 
         HttpResponse<String> response = webhook.post(body);
 

@@ -112,6 +112,11 @@ final class BridgeProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: no shutdown hook, no flush; what survives is what was on disk. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

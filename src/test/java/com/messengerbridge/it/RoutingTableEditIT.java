@@ -2,6 +2,7 @@ package com.messengerbridge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.messengerbridge.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +61,7 @@ class RoutingTableEditIT {
 
     @Test
     void aMovedFieldGoesToItsNewQueue() throws Exception {
-        assertThat(webhook.post(Webhook.fixture("message_echoes.json")).statusCode()).isEqualTo(200);
+        assertThat(webhook.post(Fixtures.bytes("message_echoes.json")).statusCode()).isEqualTo(200);
 
         assertThat(broker.receive("messenger.bot_echoes", 3)).hasSize(3);
         broker.assertEmpty("messenger.message_echoes");
@@ -68,7 +69,7 @@ class RoutingTableEditIT {
 
     @Test
     void aDroppedFieldIsNotStoredAndTheRestOfTheRequestIs() throws Exception {
-        assertThat(webhook.post(Webhook.fixture("batch-several-entries.json")).statusCode()).isEqualTo(200);
+        assertThat(webhook.post(Fixtures.bytes("batch-several-entries.json")).statusCode()).isEqualTo(200);
 
         broker.assertEmpty("messenger.message_reads", "messenger.unrouted");
         assertThat(broker.receive("messenger.messages", 3)).extracting(m -> m.getStringProperty("metaSenderId"))

@@ -1,7 +1,6 @@
 package com.messengerbridge.it;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,17 +22,6 @@ final class Webhook {
     Webhook(int port, String secret) {
         this.base = "http://127.0.0.1:" + port;
         this.secret = secret;
-    }
-
-    static byte[] fixture(String name) {
-        try (InputStream in = Webhook.class.getResourceAsStream("/fixtures/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static String sign(String secret, byte[] body) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.messengerbridge.Fixtures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ class EventClassifierTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fieldsOfEveryFixtureItem")
     void everyFixtureItemHasItsWebhookField(String fixture, List<String> fields) {
-        List<WebhookEvent> events = reader.read(TestFixtures.bytes(fixture));
+        List<WebhookEvent> events = reader.read(Fixtures.bytes(fixture));
 
         assertThat(events).extracting(event -> classifier.describe(event).field()).containsExactlyElementsOf(fields);
     }
@@ -75,8 +76,8 @@ class EventClassifierTest {
     @Test
     void noTwoFixtureEventsShareADeduplicationId() {
         Map<String, String> fixtureById = new HashMap<>();
-        for (String fixture : TestFixtures.ALL) {
-            for (WebhookEvent event : reader.read(TestFixtures.bytes(fixture))) {
+        for (String fixture : Fixtures.ALL) {
+            for (WebhookEvent event : reader.read(Fixtures.bytes(fixture))) {
                 String id = event.container() + "/" + classifier.describe(event).deduplicationId();
                 assertThat(fixtureById.put(id, fixture)).as("%s in %s", id, fixture).isNull();
             }
@@ -87,7 +88,7 @@ class EventClassifierTest {
     /** The Instagram deletion notice repeats the mid of the message it deletes. */
     @Test
     void aDeletionIsNotADuplicateOfTheMessageItDeletes() {
-        List<WebhookEvent> events = reader.read(TestFixtures.bytes("instagram-messages.json"));
+        List<WebhookEvent> events = reader.read(Fixtures.bytes("instagram-messages.json"));
 
         assertThat(events.get(6).item().at("/message/mid")).isEqualTo(events.get(0).item().at("/message/mid"));
         assertThat(classifier.describe(events.get(6)).deduplicationId())
@@ -96,7 +97,7 @@ class EventClassifierTest {
 
     @Test
     void aRetriedEventHasTheSameIdInAnotherBatch() throws Exception {
-        WebhookEvent original = reader.read(TestFixtures.bytes("messages.json")).get(2);
+        WebhookEvent original = reader.read(Fixtures.bytes("messages.json")).get(2);
         ObjectNode item = (ObjectNode) JSON.readTree(JSON.writeValueAsString(original.item()));
         WebhookEvent retried = new WebhookEvent("page", original.entryId(), 1718035999999L,
                 WebhookEvent.Container.MESSAGING, item);
@@ -119,9 +120,9 @@ class EventClassifierTest {
 
     @Test
     void theConversationIsPageAndUserWhicheverWayTheItemIsAddressed() {
-        List<WebhookEvent> messages = reader.read(TestFixtures.bytes("instagram-messages.json"));
-        List<WebhookEvent> handovers = reader.read(TestFixtures.bytes("messaging_handovers.json"));
-        List<WebhookEvent> optins = reader.read(TestFixtures.bytes("messaging_optins.json"));
+        List<WebhookEvent> messages = reader.read(Fixtures.bytes("instagram-messages.json"));
+        List<WebhookEvent> handovers = reader.read(Fixtures.bytes("messaging_handovers.json"));
+        List<WebhookEvent> optins = reader.read(Fixtures.bytes("messaging_optins.json"));
 
         assertThat(classifier.describe(messages.get(0)).groupId()).isEqualTo("17841400000000123:1122334455667788");
         assertThat(classifier.describe(messages.get(1)).groupId()).as("echo: sender and recipient swapped")

@@ -3,6 +3,7 @@ package com.messengerbridge.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.messengerbridge.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 
 class SignatureVerifierTest {
 
-    private static final byte[] BODY = TestFixtures.bytes("messaging_referrals.json");
+    private static final byte[] BODY = Fixtures.bytes("messaging_referrals.json");
     private final SignatureVerifier verifier = new SignatureVerifier(List.of("current-secret"));
 
     @Test

@@ -3,6 +3,7 @@ package com.messengerbridge.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.messengerbridge.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -21,12 +22,12 @@ class WebhookEnvelopeReaderTest {
         "instagram-messages.json, 8", "instagram-message_reactions.json, 2",
     })
     void splitsEveryEntryAndEveryItem(String fixture, int events) {
-        assertThat(reader.read(TestFixtures.bytes(fixture))).hasSize(events);
+        assertThat(reader.read(Fixtures.bytes(fixture))).hasSize(events);
     }
 
     @Test
     void keepsTheEnvelopeOfEachItem() {
-        List<WebhookEvent> events = reader.read(TestFixtures.bytes("standby.json"));
+        List<WebhookEvent> events = reader.read(Fixtures.bytes("standby.json"));
 
         assertThat(events).allSatisfy(event -> {
             assertThat(event.object()).isEqualTo("page");

@@ -1,4 +1,4 @@
-package com.messengerbridge.webhook;
+package com.messengerbridge;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,9 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The request bodies of {@code src/test/resources/fixtures}, byte for byte as Meta sends them. */
-final class TestFixtures {
+public final class Fixtures {
 
-    static final List<String> ALL = List.of("messages.json", "message_echoes.json", "message_deliveries.json",
+    public static final List<String> ALL = List.of("messages.json", "message_echoes.json", "message_deliveries.json",
             "message_reads.json", "messaging_postbacks.json", "messaging_optins.json", "messaging_referrals.json",
             "messaging_account_linking.json", "messaging_checkout_updates.json", "messaging_game_plays.json",
             "messaging_handovers.json", "messaging_payments.json", "messaging_policy_enforcement.json",
@@ -18,11 +18,11 @@ final class TestFixtures {
             "instagram-messaging_seen.json", "instagram-message_echoes.json", "instagram-comments.json", "page-feed.json",
             "batch-several-entries.json", "unicode-text.json");
 
-    private TestFixtures() {
+    private Fixtures() {
     }
 
-    static byte[] bytes(String name) {
-        try (InputStream in = TestFixtures.class.getResourceAsStream("/fixtures/" + name)) {
+    public static byte[] bytes(String name) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + name);
             }
