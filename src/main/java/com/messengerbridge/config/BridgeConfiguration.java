@@ -1,5 +1,9 @@
 package com.messengerbridge.config;
 
+import com.messengerbridge.sink.HttpSinks;
+import com.messengerbridge.sink.SinkDeadLetter;
+import com.messengerbridge.sink.SinkRequest;
+import com.messengerbridge.sink.SinkRetryPolicy;
 import com.messengerbridge.webhook.EventClassifier;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.SubscriptionVerifier;
@@ -13,6 +17,7 @@ import java.util.Set;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
@@ -44,6 +49,40 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 Set.copyOf(settings.list("meta.own-app-ids"))));
 
         context.getRegistry().bind("bridgeConnectionFactory", connectionFactory(context, settings));
+        configureHttpSinks(context, settings);
+    }
+
+    /** Binds the sink beans and, once the YAML template is loaded, creates a route per configured sink. */
+    private static void configureHttpSinks(CamelContext context, Settings settings) throws Exception {
+        Map<String, Object> sinkProperties = new LinkedHashMap<>();
+        context.getPropertiesComponent().loadPropertiesAsMap().forEach((key, value) -> {
+            if (key.startsWith("sink.http.")) {
+                sinkProperties.put(key, context.resolvePropertyPlaceholders(String.valueOf(value)));
+            }
+        });
+        HttpSinks sinks = new HttpSinks(context, HttpSinkSettings.read(System.getenv(), sinkProperties),
+                settings.get("sink.http.secret"));
+        context.getRegistry().bind("httpSinks", sinks);
+        context.getRegistry().bind("sinkRequest", new SinkRequest(sinks));
+        context.getRegistry().bind("sinkRetryPolicy",
+                new SinkRetryPolicy(Integer.parseInt(settings.get("sink.http.max-attempts"))));
+        context.getRegistry().bind("sinkDeadLetter", new SinkDeadLetter());
+        // after start, when the template from routes/ exists; events stored before wait in sink.<type>
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) throws Exception {
+                for (HttpSinks.Sink sink : sinks.configured().values()) {
+                    camel.addRouteFromTemplate(HttpSinks.ROUTE_ID_PREFIX + sink.type(), HttpSinks.ROUTE_TEMPLATE,
+                            Map.of("type", sink.type(), "url", sink.url(), "concurrency", sink.concurrency()));
+                    LOG.info("HTTP sink for {} events: {} ({} at a time)", sink.type(),
+                            sink.url().replaceAll("//[^@/]*@", "//"), sink.concurrency());
+                }
+            }
+        });
     }
 
     private static JmsPoolConnectionFactory connectionFactory(CamelContext context, Settings settings) throws Exception {

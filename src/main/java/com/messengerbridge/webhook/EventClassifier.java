@@ -43,6 +43,8 @@ public final class EventClassifier implements Processor {
     public static final String GROUP_ID = "JMSXGroupID";
     /** Exchange property: the queue prefix of the event's object, for the routing table. */
     public static final String QUEUE_PREFIX = "queuePrefix";
+    /** Exchange property: the type sinks are chosen by: the field, or {@code standby} for standby items. */
+    public static final String EVENT_TYPE = "eventType";
     /** Exchange property: true for an echo of a message this bridge's own app sent (the echo guard). */
     public static final String OWN_ECHO = "ownEcho";
 
@@ -86,6 +88,7 @@ public final class EventClassifier implements Processor {
         message.setHeader(GROUP_ID, description.groupId());
         message.setHeader(DUPLICATE_ID, description.deduplicationId());
         exchange.setProperty(QUEUE_PREFIX, queuePrefixByObject.get(event.object()));
+        exchange.setProperty(EVENT_TYPE, event.container() == WebhookEvent.Container.STANDBY ? "standby" : description.field());
         exchange.setProperty(OWN_ECHO, description.field().equals("message_echoes")
                 && ownAppIds.contains(String.valueOf(text(event.item(), "message", "app_id"))));
         message.setBody(json);

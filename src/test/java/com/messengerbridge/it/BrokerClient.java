@@ -44,6 +44,24 @@ final class BrokerClient implements AutoCloseable {
         return received;
     }
 
+    /** Looks at a queue without taking anything, until it holds {@code count} messages; returns them. */
+    List<Message> browse(String queue, int count, Duration timeout) throws Exception {
+        java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+        while (true) {
+            List<Message> held = List.of();
+            try (jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+                held = java.util.Collections.list(browser.getEnumeration()).stream().map(Message.class::cast).toList();
+            } catch (jakarta.jms.InvalidDestinationException createdMeanwhile) {
+                // the broker was creating the queue for the bridge at that moment: look again
+            }
+            if (held.size() == count || java.time.Instant.now().isAfter(deadline)) {
+                assertThat(held).as("messages on %s", queue).hasSize(count);
+                return held;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     void assertEmpty(String... queues) throws JMSException {
         for (String queue : queues) {
             receive(queue, 0);

@@ -1,0 +1,58 @@
+package com.messengerbridge.config;
+
+import com.messengerbridge.sink.HttpSinks;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the configured HTTP sinks: {@code SINK_HTTP_<TYPE>=<url>} in the environment, or
+ * {@code sink.http.<type>=<url>} in the properties, with optional {@code _CONCURRENCY} /
+ * {@code .concurrency} and {@code _SECRET} / {@code .secret} beside them.
+ */
+final class HttpSinkSettings {
+
+    /** Settings of all sinks, which are not sinks themselves. */
+    private static final Set<String> SHARED = Set.of("secret", "max-attempts", "retry-delay-ms",
+            "max-retry-delay-ms", "timeout-ms");
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9_-]{1,64}");
+
+    private HttpSinkSettings() {
+    }
+
+    static Map<String, HttpSinks.Sink> read(Map<String, String> environment, Map<String, Object> properties) {
+        Map<String, String> settings = new TreeMap<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith("sink.http.")) {
+                settings.put(key.substring("sink.http.".length()), String.valueOf(value));
+            }
+        });
+        environment.forEach((key, value) -> {
+            if (key.startsWith("SINK_HTTP_")) {
+                String name = key.substring("SINK_HTTP_".length()).toLowerCase(Locale.ROOT);
+                name = name.replaceAll("_(concurrency|secret)$", ".$1");
+                settings.put(SHARED.contains(name.replace('_', '-')) ? name.replace('_', '-') : name, value);
+            }
+        });
+        Map<String, HttpSinks.Sink> sinks = new TreeMap<>();
+        settings.forEach((name, url) -> {
+            if (name.contains(".") || SHARED.contains(name) || url.isBlank()) {
+                return;
+            }
+            if (!TYPE.matcher(name).matches()) {
+                throw new IllegalArgumentException("HTTP sink type '" + name + "' is not a plain event type name");
+            }
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new IllegalArgumentException("HTTP sink for " + name + " needs an http:// or https:// URL");
+            }
+            int concurrency = Integer.parseInt(settings.getOrDefault(name + ".concurrency", "1").strip());
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("HTTP sink for " + name + ": concurrency must be at least 1");
+            }
+            sinks.put(name, new HttpSinks.Sink(name, url.strip(), concurrency, settings.getOrDefault(name + ".secret", "")));
+        });
+        return sinks;
+    }
+}

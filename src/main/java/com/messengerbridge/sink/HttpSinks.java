@@ -1,0 +1,56 @@
+package com.messengerbridge.sink;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExchangeProperty;
+
+/**
+ * The HTTP sinks of this bridge, one per event type at most: a sink receives every event of its
+ * type (the webhook field, or {@code standby}) from the durable queue {@code sink.<type>}, filled
+ * by the routing table before Meta gets its 200. A sink is configured by an environment variable
+ * {@code SINK_HTTP_<TYPE>=<url>} (or property {@code sink.http.<type>}), or in YAML as a
+ * templated route of {@code http-sink} with the route id {@code http-sink-<type>}.
+ */
+public final class HttpSinks {
+
+    public static final String ROUTE_TEMPLATE = "http-sink";
+    public static final String ROUTE_ID_PREFIX = "http-sink-";
+    /** Exchange property set by the classifier: the type a sink is chosen by. */
+    public static final String EVENT_TYPE = "eventType";
+
+    private final CamelContext context;
+    private final Map<String, Sink> configured;
+    private final String defaultSecret;
+
+    public HttpSinks(CamelContext context, Map<String, Sink> configured, String defaultSecret) {
+        this.context = context;
+        this.configured = Collections.unmodifiableMap(new TreeMap<>(configured));
+        this.defaultSecret = defaultSecret;
+    }
+
+    /** A sink from configuration; {@code secret} empty means the global sink secret, if any. */
+    public record Sink(String type, String url, int concurrency, String secret) {
+    }
+
+    /** The sinks configured by environment or properties, for the configuration class to create. */
+    public Map<String, Sink> configured() {
+        return configured;
+    }
+
+    /** Whether this event goes to a sink: its type has one, and the echo guard has not dropped it. */
+    public boolean shouldDeliver(@ExchangeProperty(EVENT_TYPE) String type, @ExchangeProperty("ownEcho") Boolean ownEcho) {
+        // the configured map covers the moment before the sink routes exist: no event slips past
+        return type != null && !Boolean.TRUE.equals(ownEcho)
+                && (configured.containsKey(type) || context.getRoute(ROUTE_ID_PREFIX + type) != null);
+    }
+
+    /** The secret that signs requests to this type's sink, if any. */
+    Optional<String> secretOf(String type) {
+        Sink sink = configured.get(type);
+        String secret = sink != null && !sink.secret().isBlank() ? sink.secret() : defaultSecret;
+        return secret == null || secret.isBlank() ? Optional.empty() : Optional.of(secret);
+    }
+}

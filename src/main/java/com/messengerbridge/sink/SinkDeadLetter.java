@@ -1,0 +1,32 @@
+package com.messengerbridge.sink;
+
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Prepares an event its sink would not take for the dead-letter queue {@code sink.<type>.dlq}:
+ * the event as it was stored, its {@code meta*} properties and conversation group, and the last
+ * error and number of attempts. The broker's de-duplication id moves to
+ * {@value SinkRequest#IDEMPOTENCY_PROPERTY}: it still identifies the event to the sink, and no
+ * longer makes the broker drop the event when it is dead-lettered or redriven a second time.
+ */
+public final class SinkDeadLetter implements Processor {
+
+    public static final String LAST_ERROR = "sinkLastError";
+    public static final String ATTEMPTS = "sinkAttempts";
+    private static final Set<String> KEPT = Set.of("JMSXGroupID", SinkRequest.IDEMPOTENCY_PROPERTY);
+
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Object deduplicationId = message.getHeader("_AMQ_DUPL_ID");
+        message.getHeaders().keySet().removeIf(name -> !name.startsWith("meta") && !KEPT.contains(name));
+        if (deduplicationId != null) {
+            message.setHeader(SinkRequest.IDEMPOTENCY_PROPERTY, deduplicationId.toString());
+        }
+        message.setHeader(LAST_ERROR, SinkRetryPolicy.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+        message.setHeader(ATTEMPTS, exchange.getProperty(SinkRetryPolicy.FAILED_ATTEMPTS, 1, Integer.class));
+    }
+}

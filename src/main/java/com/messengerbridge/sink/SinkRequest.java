@@ -1,0 +1,82 @@
+package com.messengerbridge.sink;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Turns a stored event into the exact request its sink receives: the event's JSON as body, and
+ * only the documented headers below. Everything else on the message (JMS properties, Camel
+ * control headers) is removed first, so nothing can steer the request.
+ */
+public final class SinkRequest implements Processor {
+
+    /** Exchange property set by the sink route: the type of the sink being delivered to. */
+    public static final String SINK_TYPE = "sinkType";
+    public static final String SIGNATURE_HEADER = "X-Bridge-Signature-256";
+    /** Where a dead-lettered or redriven event keeps its de-duplication id (the broker's is removed). */
+    public static final String IDEMPOTENCY_PROPERTY = "sinkIdempotencyKey";
+    /** Exchange property: the event's id, for the delivery log line (the response replaces the headers). */
+    public static final String EVENT_ID = "sinkEventId";
+
+    /** Outgoing header -> JMS property it is taken from. */
+    private static final Map<String, String> HEADERS = Map.of(
+            "X-Meta-Object", "metaObject",
+            "X-Meta-Field", "metaField",
+            "X-Meta-Page", "metaEntryId",
+            "X-Meta-Mid", "metaMid",
+            "X-Meta-Standby", "metaStandby");
+
+    private final HttpSinks sinks;
+
+    public SinkRequest(HttpSinks sinks) {
+        this.sinks = sinks;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws InvalidPayloadException {
+        Message message = exchange.getMessage();
+        String idempotencyKey = message.getHeader("_AMQ_DUPL_ID", String.class);
+        if (idempotencyKey == null) {
+            idempotencyKey = message.getHeader(IDEMPOTENCY_PROPERTY, String.class);
+        }
+        Map<String, Object> kept = new java.util.HashMap<>();
+        HEADERS.forEach((header, property) -> {
+            Object value = message.getHeader(property);
+            if (value != null) {
+                kept.put(header, value.toString());
+            }
+        });
+        byte[] body = message.getMandatoryBody(String.class).getBytes(StandardCharsets.UTF_8);
+
+        message.getHeaders().clear();
+        message.getHeaders().putAll(kept);
+        if (idempotencyKey != null) {
+            message.setHeader("Idempotency-Key", idempotencyKey);
+        }
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        sinks.secretOf(exchange.getProperty(SINK_TYPE, String.class))
+                .ifPresent(secret -> message.setHeader(SIGNATURE_HEADER, sign(secret, body)));
+        message.setBody(body);
+        exchange.setProperty(EVENT_ID, idempotencyKey);
+    }
+
+    /** {@code sha256=<hex>}: HMAC-SHA256 of the exact body, the way Meta signs its requests to us. */
+    static String sign(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException impossible) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java runtime", impossible);
+        }
+    }
+}
