@@ -23,9 +23,13 @@ class RoutingTableEditIT {
     static final String DROP_READS_FROM = "constant: message_reads }";
     static final String DROP_READS_TO = "constant: none }";
 
+    private final SinkStandIn sink = new SinkStandIn();
     private BridgeProcess bridge;
     private BrokerClient broker;
     private Webhook webhook;
+
+    RoutingTableEditIT() throws java.io.IOException {
+    }
 
     @BeforeAll
     void startWithEditedRoutes() throws Exception {
@@ -42,6 +46,18 @@ class RoutingTableEditIT {
         assertThat(original).containsOnlyOnce(MOVE_ECHOES_FROM).containsOnlyOnce(DROP_READS_FROM);
         Files.writeString(table, original.replace(MOVE_ECHOES_FROM, MOVE_ECHOES_TO).replace(DROP_READS_FROM, DROP_READS_TO));
 
+        // an HTTP sink configured in YAML, as routes/http-sinks.camel.yaml shows
+        Files.writeString(routes.resolve("my-sinks.camel.yaml"), String.join("\n",
+                "- templatedRoute:",
+                "    routeTemplateRef: http-sink",
+                "    routeId: http-sink-message_echoes",
+                "    parameters:",
+                "      - name: type",
+                "        value: message_echoes",
+                "      - name: url",
+                "        value: " + sink.url("/echoes"),
+                ""));
+
         String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
         bridge = BridgeProcess.startFresh("edited-routes", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
                 "CAMEL_MAIN_ROUTESINCLUDEPATTERN", "file:" + routes + "/*.camel.yaml"));
@@ -51,6 +67,7 @@ class RoutingTableEditIT {
 
     @AfterAll
     void stop() throws Exception {
+        sink.close();
         if (broker != null) {
             broker.close();
         }
@@ -65,6 +82,8 @@ class RoutingTableEditIT {
 
         assertThat(broker.receive("messenger.bot_echoes", 3)).hasSize(3);
         broker.assertEmpty("messenger.message_echoes");
+        assertThat(sink.await("/echoes", r -> r.size() >= 3, java.time.Duration.ofSeconds(30)))
+                .extracting(r -> r.header("X-Meta-Field")).containsOnly("message_echoes");
     }
 
     @Test

@@ -1,0 +1,47 @@
+package com.messengerbridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.messengerbridge.sink.HttpSinks;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HttpSinkSettingsTest {
+
+    @Test
+    void aSinkPerTypeFromTheEnvironmentWithItsOwnSettings() {
+        Map<String, HttpSinks.Sink> sinks = HttpSinkSettings.read(Map.of(
+                "SINK_HTTP_MESSAGING_POSTBACKS", "https://crm.internal/postbacks",
+                "SINK_HTTP_MESSAGING_POSTBACKS_CONCURRENCY", "4",
+                "SINK_HTTP_MESSAGING_POSTBACKS_SECRET", "crm-secret",
+                "SINK_HTTP_STANDBY", "http://audit:8080/standby",
+                "SINK_HTTP_SECRET", "shared-secret",
+                "SINK_HTTP_MAX_ATTEMPTS", "3",
+                "SINK_HTTP_TIMEOUT_MS", "500",
+                "PATH", "/usr/bin"), Map.of());
+
+        assertThat(sinks).containsOnlyKeys("messaging_postbacks", "standby");
+        assertThat(sinks.get("messaging_postbacks"))
+                .isEqualTo(new HttpSinks.Sink("messaging_postbacks", "https://crm.internal/postbacks", 4, "crm-secret"));
+        assertThat(sinks.get("standby")).isEqualTo(new HttpSinks.Sink("standby", "http://audit:8080/standby", 1, ""));
+    }
+
+    @Test
+    void orFromProperties() {
+        Map<String, HttpSinks.Sink> sinks = HttpSinkSettings.read(Map.of(), Map.of(
+                "sink.http.feed", "https://social.internal/feed", "sink.http.feed.concurrency", "2",
+                "sink.http.retry-delay-ms", "1000", "sink.http.secret", ""));
+
+        assertThat(sinks).containsOnlyKeys("feed");
+        assertThat(sinks.get("feed").concurrency()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesWhatCannotBeASink() {
+        assertThatThrownBy(() -> HttpSinkSettings.read(Map.of("SINK_HTTP_MESSAGES", "ftp://files/x"), Map.of()))
+                .hasMessageContaining("http:// or https://");
+        assertThatThrownBy(() -> HttpSinkSettings.read(Map.of("SINK_HTTP_MESSAGES", "http://x",
+                "SINK_HTTP_MESSAGES_CONCURRENCY", "0"), Map.of())).hasMessageContaining("concurrency");
+    }
+}
