@@ -4,6 +4,7 @@ import com.messengerbridge.sink.HttpSinks;
 import com.messengerbridge.sink.SinkDeadLetter;
 import com.messengerbridge.sink.SinkRequest;
 import com.messengerbridge.sink.SinkRetryPolicy;
+import com.messengerbridge.webhook.BrokerGate;
 import com.messengerbridge.webhook.EventClassifier;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.SubscriptionVerifier;
@@ -18,6 +19,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
@@ -45,6 +47,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("signatureVerifier", new SignatureVerifier(settings.list("meta.app-secret")));
         context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
         context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
+        context.getRegistry().bind("brokerGate",
+                new BrokerGate(Long.parseLong(settings.get("broker.unavailable-cool-down-ms"))));
         context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
                 Set.copyOf(settings.list("meta.own-app-ids"))));
 
@@ -102,6 +106,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         }
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url,
                 user.isBlank() ? null : user, password.isBlank() ? null : password);
+        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(url, user.isBlank() ? null : user,
+                password.isBlank() ? null : password, Long.parseLong(settings.get("broker.call-timeout-ms"))));
         // a durable send returns only once the broker has it on disk: that is what the 200 promises,
         // whatever the URL says
         artemis.setBlockOnDurableSend(true);

@@ -46,6 +46,10 @@ final class ArtemisDistribution implements AutoCloseable {
         return new ArtemisDistribution(instance, portOffset);
     }
 
+    Path instance() {
+        return instance;
+    }
+
     String url() {
         return "tcp://127.0.0.1:" + port;
     }

@@ -26,11 +26,13 @@ final class BridgeProcess implements AutoCloseable {
 
     private final Path log;
     private final int httpPort;
+    private final int managementPort;
     private final Process process;
 
-    private BridgeProcess(Path log, int httpPort, Process process) {
+    private BridgeProcess(Path log, int httpPort, int managementPort, Process process) {
         this.log = log;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         this.process = process;
     }
 
@@ -49,7 +51,9 @@ final class BridgeProcess implements AutoCloseable {
         Path home = Path.of("target/it", name).toAbsolutePath();
         Files.createDirectories(home);
         Path log = home.resolve("bridge.log");
-        int httpPort = freePort();
+        // a restarted bridge keeps its ports when the caller passes them
+        int httpPort = env.containsKey("HTTP_PORT") ? Integer.parseInt(env.get("HTTP_PORT")) : freePort();
+        int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT")) : freePort();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString())
                 .directory(Path.of("").toAbsolutePath().toFile())
                 .redirectErrorStream(true)
@@ -60,11 +64,12 @@ final class BridgeProcess implements AutoCloseable {
         environment.put("META_VERIFY_TOKEN", VERIFY_TOKEN);
         environment.put("META_OWN_APP_IDS", OWN_APP_ID);
         environment.put("HTTP_PORT", Integer.toString(httpPort));
+        environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         environment.put("BROKER_DATA_DIR", home.resolve("data").toString());
         environment.putAll(env);
         // the log is kept across restarts: only what this process writes counts as its start
         long logOffset = Files.exists(log) ? Files.size(log) : 0;
-        BridgeProcess bridge = new BridgeProcess(log, httpPort, builder.start());
+        BridgeProcess bridge = new BridgeProcess(log, httpPort, managementPort, builder.start());
 
         bridge.awaitStarted(logOffset);
         return bridge;
@@ -86,6 +91,10 @@ final class BridgeProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    int managementPort() {
+        return managementPort;
     }
 
     String log() {

@@ -62,6 +62,17 @@ final class BrokerClient implements AutoCloseable {
         }
     }
 
+    /** Takes everything the queue holds: returns once it has been quiet for a second. */
+    List<TextMessage> drain(String queue) throws JMSException {
+        List<TextMessage> drained = new ArrayList<>();
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            for (Message message = consumer.receive(5_000); message != null; message = consumer.receive(1_000)) {
+                drained.add((TextMessage) message);
+            }
+        }
+        return drained;
+    }
+
     void assertEmpty(String... queues) throws JMSException {
         for (String queue : queues) {
             receive(queue, 0);
