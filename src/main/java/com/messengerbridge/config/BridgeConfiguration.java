@@ -44,7 +44,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         if (verifyToken.isBlank()) {
             LOG.warn("META_VERIFY_TOKEN is not set: every verification GET will be refused with 403");
         }
-        context.getRegistry().bind("signatureVerifier", new SignatureVerifier(settings.list("meta.app-secret")));
+        context.getRegistry().bind("signatureVerifier", signatureVerifier(settings));
         context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
         context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
         context.getRegistry().bind("brokerGate",
@@ -89,6 +89,19 @@ public final class BridgeConfiguration implements CamelConfiguration {
         });
     }
 
+    /** Fails closed: no App Secret, no start, unless the insecure opt-out for local trials is set. */
+    private static SignatureVerifier signatureVerifier(Settings settings) {
+        List<String> secrets = settings.list("meta.app-secret");
+        if (!Boolean.parseBoolean(settings.get("meta.insecure-skip-signature"))) {
+            return new SignatureVerifier(secrets);
+        }
+        for (int i = 0; i < 3; i++) {
+            LOG.warn("INSECURE: META_INSECURE_SKIP_SIGNATURE=true, X-Hub-Signature-256 is NOT checked: anyone who can"
+                    + " reach this bridge can inject events. For local trials only; never in production.");
+        }
+        return SignatureVerifier.insecureNoCheck();
+    }
+
     private static JmsPoolConnectionFactory connectionFactory(CamelContext context, Settings settings) throws Exception {
         String url = settings.get("broker.url");
         String user = settings.get("broker.user");
@@ -104,25 +117,34 @@ public final class BridgeConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Using the broker at {}", url.replaceAll("//[^@/]*@", "//"));
         }
-        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url,
-                user.isBlank() ? null : user, password.isBlank() ? null : password);
-        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(url, user.isBlank() ? null : user,
-                password.isBlank() ? null : password, Long.parseLong(settings.get("broker.call-timeout-ms"))));
-        // a durable send returns only once the broker has it on disk: that is what the 200 promises,
-        // whatever the URL says
-        artemis.setBlockOnDurableSend(true);
-        // a send to a dead broker must fail well inside Meta's 5 seconds, so the reply is a 503
-        artemis.setCallTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
-        artemis.setCallFailoverTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
-        // the bridge only sends text: no JMS ObjectMessage is ever deserialized
-        artemis.setDeserializationDenyList("*");
+        String login = user.isBlank() ? null : user;
+        String secret = password.isBlank() ? null : password;
+        long timeout = Long.parseLong(settings.get("broker.call-timeout-ms"));
+        ActiveMQConnectionFactory artemis = artemisConnectionFactory(url, login, secret, timeout);
+        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(url, login, secret, timeout));
 
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(Integer.parseInt(settings.get("broker.pool.max-connections")));
-        pool.setBlockIfSessionPoolIsFullTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
+        pool.setBlockIfSessionPoolIsFullTimeout(timeout);
         context.addService(new PoolStopper(pool), true);
         return pool;
+    }
+
+    /** The bridge's Artemis client settings, whatever the URL says where it matters. */
+    static ActiveMQConnectionFactory artemisConnectionFactory(String url, String user, String password,
+            long callTimeoutMillis) {
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, user, password);
+        // a durable send returns only once the broker has it on disk: that is what the 200 promises
+        artemis.setBlockOnDurableSend(true);
+        // a send to a dead broker must fail well inside Meta's 5 seconds, so the reply is a 503
+        artemis.setCallTimeout(callTimeoutMillis);
+        artemis.setCallFailoverTimeout(callTimeoutMillis);
+        // a lost connection is retried within this, not Artemis's default 2 s, also inside Meta's 5 s
+        artemis.setRetryInterval(Math.min(callTimeoutMillis, 250));
+        // the bridge only sends and reads text: no JMS ObjectMessage is ever deserialized
+        artemis.setDeserializationDenyList("*");
+        return artemis;
     }
 
     /** Closes the pooled connections at shutdown, before the embedded broker stops. */

@@ -4,10 +4,14 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks {@code X-Hub-Signature-256: sha256=<hex>} against an HMAC-SHA256 of the raw request bytes,
@@ -25,14 +29,41 @@ public final class SignatureVerifier implements Processor {
     private static final String PREFIX = "sha256=";
     private static final int DIGEST_HEX_LENGTH = 64;
 
-    private final List<SecretKeySpec> keys;
+    private static final Logger LOG = LoggerFactory.getLogger(SignatureVerifier.class);
+    /** During a rotation, how often at most the log says which secret requests are signed with. */
+    private static final long ROTATION_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    private final List<SecretKeySpec> keys;
+    private final boolean checking;
+    private final AtomicLongArray matches;
+    private final AtomicLongArray lastLogged;
+
+    private SignatureVerifier(List<SecretKeySpec> keys, boolean checking) {
+        this.keys = keys;
+        this.checking = checking;
+        this.matches = new AtomicLongArray(Math.max(1, keys.size()));
+        this.lastLogged = new AtomicLongArray(Math.max(1, keys.size()));
+    }
+
+    /** Checks every request against these secrets; the first is the current one, the others are being retired. */
     public SignatureVerifier(List<String> appSecrets) {
+        this(keysOf(appSecrets), true);
+    }
+
+    /**
+     * For local trials only: accepts every request unsigned. The bridge then logs, loudly, that
+     * anyone who can reach it can inject events.
+     */
+    public static SignatureVerifier insecureNoCheck() {
+        return new SignatureVerifier(List.of(), false);
+    }
+
+    private static List<SecretKeySpec> keysOf(List<String> appSecrets) {
         if (appSecrets.isEmpty()) {
             throw new IllegalArgumentException(
                     "no App Secret configured: set META_APP_SECRET (comma-separated during a rotation)");
         }
-        this.keys = appSecrets.stream()
+        return appSecrets.stream()
                 .map(secret -> new SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), ALGORITHM))
                 .toList();
     }
@@ -43,9 +74,35 @@ public final class SignatureVerifier implements Processor {
         if (body == null) {
             body = new byte[0];
         }
-        int matched = verify(exchange.getMessage().getHeader(HEADER, String.class), body);
-        exchange.setProperty(MATCHED_SECRET, matched);
+        if (checking) {
+            int matched = verify(exchange.getMessage().getHeader(HEADER, String.class), body);
+            exchange.setProperty(MATCHED_SECRET, matched);
+            countMatch(matched);
+        }
         exchange.getMessage().setBody(body);
+    }
+
+    /** How many requests each secret has verified since start, in the order configured. */
+    public long[] matchesBySecret() {
+        long[] counts = new long[keys.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = matches.get(i);
+        }
+        return counts;
+    }
+
+    /** A rotation is visible in the log: which secret signs, at most once a minute each, never the secret. */
+    private void countMatch(int index) {
+        long count = matches.incrementAndGet(index);
+        if (keys.size() < 2) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastLogged.get(index);
+        if ((last == 0 || now - last >= ROTATION_LOG_INTERVAL_NANOS) && lastLogged.compareAndSet(index, last, now)) {
+            LOG.info("signature matched App Secret #{} of {} ({} requests so far){}", index + 1, keys.size(), count,
+                    index == 0 ? "" : ": Meta still signs with an older secret, keep it configured");
+        }
     }
 
     /**

@@ -305,7 +305,11 @@ abstract class BridgeContract {
         HttpResponse<String> response = webhook.post(body, "X-Hub-Signature-256",
                 Webhook.sign(BridgeProcess.APP_SECRET, body), "Content-Type", "application/json",
                 "_AMQ_DUPL_ID", "forged-id", "JMSXGroupID", "forged-group", "_AMQ_SCHED_DELIVERY", "4102444800000",
-                "CamelJmsDestinationName", "forged.queue", "jmsreplyto", "forged.replies", "X-Custom", "custom-value");
+                "CamelJmsDestinationName", "forged.queue", "jmsreplyto", "forged.replies", "X-Custom", "custom-value",
+                // the same controls in other letter cases (CVE: case-sensitive JMS header filtering)
+                "_amq_dupl_id", "forged-id-2", "JMSReplyTo", "forged.replies", "cameljmsdestinationname",
+                "forged.queue", "CAMELJMSDESTINATIONNAME", "forged.queue", "jmsxgroupid", "forged-group",
+                "_AMQ_Sched_Delivery", "4102444800000", "camelHttpUri", "http://127.0.0.1:1/forged");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertNothingEchoed(response, "forged", "custom-value", "X-Custom", "4102444800000");

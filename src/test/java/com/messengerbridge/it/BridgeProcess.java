@@ -75,6 +75,19 @@ final class BridgeProcess implements AutoCloseable {
         return bridge;
     }
 
+    /** Starts a bridge that is expected not to start: waits for the process to end, returns its exit code. */
+    static int startExpectingExit(String name, Map<String, String> env) throws Exception {
+        try {
+            BridgeProcess started = start(name, env);
+            started.close();
+            throw new AssertionError("the bridge started; its log:\n" + started.log());
+        } catch (IllegalStateException didNotStart) {
+            return lastExitCode;
+        }
+    }
+
+    private static volatile int lastExitCode;
+
     static Map<String, String> env(String... keyValues) {
         Map<String, String> env = new HashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
@@ -114,7 +127,8 @@ final class BridgeProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (!logSince(logOffset).contains("(messenger-bridge) started in")) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                process.destroyForcibly();
+                process.destroyForcibly().waitFor();
+                lastExitCode = process.exitValue();
                 throw new IllegalStateException("the bridge did not start; its log:\n" + log());
             }
             TimeUnit.MILLISECONDS.sleep(100);

@@ -11,6 +11,8 @@ import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /** A plain JMS consumer on the broker under test, as the bridge's users read it. */
@@ -19,11 +21,12 @@ final class BrokerClient implements AutoCloseable {
     /** After the expected messages, how long a queue must stay silent to count as holding no more. */
     private static final Duration QUIET = Duration.ofMillis(300);
 
+    private final ActiveMQConnectionFactory factory;
     private final Connection connection;
     private final Session session;
 
     BrokerClient(String url, String user, String password) throws JMSException {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
+        factory = new ActiveMQConnectionFactory(url, user, password);
         connection = factory.createConnection();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         connection.start();
@@ -60,6 +63,33 @@ final class BrokerClient implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** How many messages the broker holds in all the bridge's queues (not its own DLQ and expiry queues). */
+    long storedMessages() throws Exception {
+        try (jakarta.jms.QueueConnection management = factory.createQueueConnection()) {
+            management.start();
+            jakarta.jms.QueueSession queueSession = management.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.QueueRequestor requestor = new jakarta.jms.QueueRequestor(queueSession,
+                    queueSession.createQueue("activemq.management"));
+            Object[] names = (Object[]) ask(requestor, queueSession, ResourceNames.BROKER, "queueNames");
+            long total = 0;
+            for (Object name : names) {
+                String queue = name.toString();
+                if (queue.startsWith("messenger.") || queue.startsWith("instagram.") || queue.startsWith("sink.")) {
+                    total += ((Number) ask(requestor, queueSession, ResourceNames.QUEUE + queue, "messageCount"))
+                            .longValue();
+                }
+            }
+            return total;
+        }
+    }
+
+    private static Object ask(jakarta.jms.QueueRequestor requestor, jakarta.jms.QueueSession session, String resource,
+            String attribute) throws Exception {
+        Message request = session.createMessage();
+        JMSManagementHelper.putAttribute(request, resource, attribute);
+        return JMSManagementHelper.getResult(requestor.request(request));
     }
 
     /** Takes everything the queue holds: returns once it has been quiet for a second. */
