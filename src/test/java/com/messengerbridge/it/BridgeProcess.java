@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -54,7 +56,10 @@ final class BridgeProcess implements AutoCloseable {
         // a restarted bridge keeps its ports when the caller passes them
         int httpPort = env.containsKey("HTTP_PORT") ? Integer.parseInt(env.get("HTTP_PORT")) : freePort();
         int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT")) : freePort();
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString())
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(List.of(System.getProperty("bridge.java.options", "-Xmx256m").split(" ")));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Path.of("").toAbsolutePath().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -131,8 +136,12 @@ final class BridgeProcess implements AutoCloseable {
                 lastExitCode = process.exitValue();
                 throw new IllegalStateException("the bridge did not start; its log:\n" + log());
             }
-            TimeUnit.MILLISECONDS.sleep(100);
+            TimeUnit.MILLISECONDS.sleep(20);
         }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no flush; what survives is what was on disk. */

@@ -85,6 +85,19 @@ final class BrokerClient implements AutoCloseable {
         }
     }
 
+    /** Removes every message of the queue, through the broker's management: for the benchmark between scenarios. */
+    void purge(String queue) throws Exception {
+        try (jakarta.jms.QueueConnection management = factory.createQueueConnection()) {
+            management.start();
+            jakarta.jms.QueueSession queueSession = management.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.QueueRequestor requestor = new jakarta.jms.QueueRequestor(queueSession,
+                    queueSession.createQueue("activemq.management"));
+            Message request = queueSession.createMessage();
+            JMSManagementHelper.putOperationInvocation(request, ResourceNames.QUEUE + queue, "removeAllMessages");
+            requestor.request(request);
+        }
+    }
+
     private static Object ask(jakarta.jms.QueueRequestor requestor, jakarta.jms.QueueSession session, String resource,
             String attribute) throws Exception {
         Message request = session.createMessage();

@@ -1,0 +1,313 @@
+package com.messengerbridge.it;
+
+import java.io.BufferedWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The benchmark (bench/README.md): the bridge on the standalone Artemis distribution, journal sync
+ * on, load from this machine, every acknowledged event checked on the broker afterwards, one table.
+ * Run by {@code bench/run}; not a test: nothing fails on a figure.
+ */
+public final class BenchmarkMain {
+
+    private static final int PORT_OFFSET = 1400;
+    private static final String QUEUE = "messenger.messages";
+    private static final Path WORK = Path.of("target/bench").toAbsolutePath();
+
+    private final int seconds = Integer.getInteger("bench.seconds", 60);
+    private final int batchSeconds = Integer.getInteger("bench.batch.seconds", 30);
+    private final int brokerSeconds = Integer.getInteger("bench.broker.seconds", 20);
+    private final List<String[]> rows = new ArrayList<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    public static void main(String... args) throws Exception {
+        new BenchmarkMain().run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(WORK);
+        try (ArtemisDistribution artemis = ArtemisDistribution.create("bench", PORT_OFFSET).start();
+                BrokerClient broker = new BrokerClient(artemis.url(), ArtemisDistribution.USER,
+                        ArtemisDistribution.PASSWORD)) {
+            System.out.println("D: the broker alone, artemis perf producer, persistent 330-byte messages");
+            double brokerBlocking = artemisPerf(artemis, "bench.d.blocking", brokerSeconds);
+            double brokerTransacted = artemisPerf(artemis, "bench.d.transacted", brokerSeconds,
+                    "--commit-interval", "100");
+            broker.purge("bench.d.blocking");
+            broker.purge("bench.d.transacted");
+
+            long spawned = System.nanoTime();
+            BridgeProcess bridge = BridgeProcess.startFresh("bench", BridgeProcess.env("BROKER_URL", artemis.url(),
+                    "BROKER_USER", ArtemisDistribution.USER, "BROKER_PASSWORD", ArtemisDistribution.PASSWORD,
+                    "WEBHOOK_LOG_LEVEL", "WARN"));
+            long readyMillis = awaitReady(bridge, spawned);
+            try {
+                double a = scenarioA(bridge, broker);
+                double b = scenarioB(bridge, broker);
+                scenarioC(bridge, broker);
+                rows.add(row("D", "broker alone, blocking durable sends, 64 producers", fmt(brokerBlocking) + " msg/s",
+                        "", "bridge A / D = " + String.format("%.2f", a / brokerBlocking)));
+                rows.add(row("D", "broker alone, transactions of 100, 64 producers", fmt(brokerTransacted) + " msg/s",
+                        "", "bridge B / D = " + String.format("%.2f", b / brokerTransacted)));
+                long peakKb = peakResidentKb(bridge.pid());
+                rows.add(row("M", "bridge peak resident memory", peakKb / 1024 + " MB", "<= 256 MB",
+                        peakKb / 1024 <= 256 ? "met" : "MISSED"));
+                rows.add(row("S", "bridge start to ready", readyMillis + " ms", "<= 2,500 ms",
+                        readyMillis <= 2500 ? "met" : "MISSED"));
+            } finally {
+                bridge.close();
+            }
+        }
+        printTable();
+    }
+
+    /** A: one event a request, 64 connections, wrk with pre-signed unique bodies. */
+    private double scenarioA(BridgeProcess bridge, BrokerClient broker) throws Exception {
+        int threads = 2;
+        long bodies = 10_000L * seconds;
+        Path file = WORK.resolve("a-bodies.txt");
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (long i = 0; i < bodies; i++) {
+                String body = Events.page(event());
+                out.write(Webhook.sign(BridgeProcess.APP_SECRET, body.getBytes(StandardCharsets.UTF_8)));
+                out.write('\t');
+                out.write(body);
+                out.write('\n');
+            }
+        }
+        System.out.println("A: 1-event POSTs, 64 connections, " + seconds + " s (wrk)");
+        Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c64", "-d" + seconds + "s", "--latency", "-s",
+                "bench/post.lua", "http://127.0.0.1:" + bridge.httpPort(), "--", file.toString(),
+                Integer.toString(threads)).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrk.waitFor();
+        System.out.println(output);
+        long requests = Long.parseLong(find(output, "(\\d+) requests in"));
+        long errors = optional(output, "Non-2xx or 3xx responses: (\\d+)") + socketErrors(output);
+        double rate = Double.parseDouble(find(output, "Requests/sec:\\s+([\\d.]+)"));
+        long acknowledged = requests - optional(output, "Non-2xx or 3xx responses: (\\d+)");
+        String check = check(broker, acknowledged, requests <= bodies);
+        rows.add(row("A", "1-event POSTs, 64 connections, " + seconds + " s", fmt(rate) + " req/s, errors " + errors
+                + ", p50 " + find(output, "50%\\s+(\\S+)") + ", p99 " + find(output, "99%\\s+(\\S+)"),
+                ">= 5,000 req/s", (rate >= 5000 ? "met" : "MISSED") + "; " + check));
+        Files.delete(file);
+        return rate;
+    }
+
+    /** B: 100 events a request, 32 connections, closed loop. */
+    private double scenarioB(BridgeProcess bridge, BrokerClient broker) throws Exception {
+        System.out.println("B: 100-event POSTs, 32 connections, " + batchSeconds + " s");
+        Webhook webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
+        Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(batchSeconds);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            Thread thread = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    String[] items = new String[100];
+                    for (int i = 0; i < items.length; i++) {
+                        items[i] = event();
+                    }
+                    byte[] body = Events.page(items).getBytes(StandardCharsets.UTF_8);
+                    long start = System.nanoTime();
+                    int status;
+                    try {
+                        status = webhook.post(body).statusCode();
+                    } catch (RuntimeException e) {
+                        status = -1;
+                    }
+                    latency.recordValue(System.nanoTime() - start);
+                    if (status == 200) {
+                        acknowledged.addAndGet(items.length);
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double rate = acknowledged.get() / (double) batchSeconds;
+        String check = check(broker, acknowledged.get(), true);
+        rows.add(row("B", "100-event POSTs, 32 connections, " + batchSeconds + " s", fmt(rate) + " events/s, errors "
+                + errors.get() + ", p99 " + millis(latency.getValueAtPercentile(99)),
+                ">= 25,000 events/s and >= D transacted", (rate >= 25_000 ? "met" : "MISSED") + "; " + check));
+        return rate;
+    }
+
+    /** C: a fixed 1,000 POSTs/s, open loop: latency counted from each request's intended send time. */
+    private void scenarioC(BridgeProcess bridge, BrokerClient broker) throws Exception {
+        System.out.println("C: 1,000 POSTs/s for " + seconds + " s, open loop");
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create("http://127.0.0.1:" + bridge.httpPort() + "/webhook");
+        Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        long interval = TimeUnit.MILLISECONDS.toNanos(1);
+        long total = 1000L * seconds;
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long intended = start + i * interval;
+            LockSupport.parkNanos(intended - System.nanoTime());
+            byte[] body = Events.page(event()).getBytes(StandardCharsets.UTF_8);
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .header("X-Hub-Signature-256", Webhook.sign(BridgeProcess.APP_SECRET, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                latency.recordValue(Math.max(0, System.nanoTime() - intended));
+                if (failure == null && response.statusCode() == 200) {
+                    acknowledged.incrementAndGet();
+                } else {
+                    errors.incrementAndGet();
+                }
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        String check = check(broker, acknowledged.get(), true);
+        double p99 = latency.getValueAtPercentile(99) / 1e6;
+        double p999 = latency.getValueAtPercentile(99.9) / 1e6;
+        rows.add(row("C", "1,000 POSTs/s open loop, " + seconds + " s", "p50 " + millis(latency.getValueAtPercentile(50))
+                + ", p99 " + millis(latency.getValueAtPercentile(99)) + ", p99.9 "
+                + millis(latency.getValueAtPercentile(99.9)) + ", max " + millis(latency.getMaxValue())
+                + ", errors " + errors.get(), "p99 <= 10 ms, p99.9 <= 50 ms",
+                (p99 <= 10 && p999 <= 50 ? "met" : "MISSED") + "; " + check));
+    }
+
+    /** A unique one-event messaging item; users rotate so conversations interleave. */
+    private String event() {
+        long n = sequence.incrementAndGet();
+        return Events.message("79" + String.format("%014d", n % 1000), "m_bench_" + n, 1718100000000L + n,
+                "benchmark message " + n);
+    }
+
+    /** Every acknowledged event is on the broker: then the queue is emptied for the next scenario. */
+    private static String check(BrokerClient broker, long acknowledged, boolean unique) throws Exception {
+        long stored = broker.storedMessages();
+        broker.purge(QUEUE);
+        String verdict = stored >= acknowledged ? "all " + fmt(acknowledged) + " acknowledged events stored"
+                : "LOST " + (acknowledged - stored) + " of " + fmt(acknowledged) + " acknowledged events";
+        return unique ? verdict : verdict + " (bodies ran out and repeated)";
+    }
+
+    private static double artemisPerf(ArtemisDistribution artemis, String queue, int duration, String... extra)
+            throws Exception {
+        Path report = WORK.resolve(queue + ".json");
+        List<String> command = new ArrayList<>(List.of("bash", Path.of(System.getProperty("artemis.home",
+                "target/apache-artemis-2.44.0"), "bin/artemis").toString(), "perf", "producer", "--url", artemis.url(),
+                "--user", ArtemisDistribution.USER, "--password", ArtemisDistribution.PASSWORD, "--persistent",
+                "--message-size", "330", "--producers", "64", "--duration", Integer.toString(duration),
+                "--warmup", "3", "--json", report.toString()));
+        command.addAll(List.of(extra));
+        command.add("queue://" + queue);
+        Process perf = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(WORK.resolve(queue + ".log").toFile()).start();
+        perf.waitFor();
+        long completed = 0;
+        int intervals = 0;
+        for (var sample : new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile())) {
+            if ("interval".equals(sample.path("sampleType").asText()) && !sample.path("warmup").asBoolean()) {
+                completed += sample.path("completed").asLong();
+                intervals++;
+            }
+        }
+        return intervals == 0 ? 0 : completed / (double) intervals;
+    }
+
+    private static long awaitReady(BridgeProcess bridge, long spawned) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.managementPort()
+                + "/observe/health/ready")).timeout(Duration.ofSeconds(5)).build();
+        while (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawned);
+    }
+
+    private static long peakResidentKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    private void printTable() {
+        StringBuilder table = new StringBuilder("\nMessenger Bridge benchmark, " + LocalDate.now() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, load generator, bridge and broker on one machine\n\n"
+                + "| | scenario | result | target | verdict |\n|---|---|---|---|---|\n");
+        for (String[] row : rows) {
+            table.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        System.out.println(table);
+        try {
+            Files.writeString(WORK.resolve("results.md"), table.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String[] row(String... cells) {
+        return cells;
+    }
+
+    private static String fmt(double value) {
+        return String.format("%,.0f", value);
+    }
+
+    private static String millis(long nanos) {
+        return String.format("%.1f ms", nanos / 1e6);
+    }
+
+    private static String find(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no '" + regex + "' in:\n" + text);
+        }
+        return matcher.group(1);
+    }
+
+    private static long optional(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private static long socketErrors(String text) {
+        Matcher matcher = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
+                .matcher(text);
+        long sum = 0;
+        if (matcher.find()) {
+            for (int g = 1; g <= 4; g++) {
+                sum += Long.parseLong(matcher.group(g));
+            }
+        }
+        return sum;
+    }
+}
