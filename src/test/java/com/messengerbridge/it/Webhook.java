@@ -15,7 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
 /** Meta's side of the conversation: signed POSTs and verification GETs over real HTTP. */
 final class Webhook {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1, as Meta sends it (the JDK client would otherwise try an h2c upgrade). */
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String secret;
 
