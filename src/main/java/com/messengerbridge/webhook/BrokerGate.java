@@ -41,10 +41,6 @@ public final class BrokerGate {
         closed = true;
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     /** The request was refused without trying the broker, which failed moments ago. */
     public static final class BrokerUnavailableException extends RuntimeException {
         BrokerUnavailableException() {

@@ -22,8 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class SignatureVerifier implements Processor {
 
     public static final String HEADER = "X-Hub-Signature-256";
-    /** Exchange property naming which secret matched (0 = the first listed), for logs and metrics. */
-    public static final String MATCHED_SECRET = "metaSignatureSecretIndex";
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final String PREFIX = "sha256=";
@@ -75,20 +73,9 @@ public final class SignatureVerifier implements Processor {
             body = new byte[0];
         }
         if (checking) {
-            int matched = verify(exchange.getMessage().getHeader(HEADER, String.class), body);
-            exchange.setProperty(MATCHED_SECRET, matched);
-            countMatch(matched);
+            countMatch(verify(exchange.getMessage().getHeader(HEADER, String.class), body));
         }
         exchange.getMessage().setBody(body);
-    }
-
-    /** How many requests each secret has verified since start, in the order configured. */
-    public long[] matchesBySecret() {
-        long[] counts = new long[keys.size()];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = matches.get(i);
-        }
-        return counts;
     }
 
     /** A rotation is visible in the log: which secret signs, at most once a minute each, never the secret. */
