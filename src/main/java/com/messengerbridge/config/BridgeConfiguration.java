@@ -4,6 +4,7 @@ import com.messengerbridge.sink.HttpSinks;
 import com.messengerbridge.sink.SinkDeadLetter;
 import com.messengerbridge.sink.SinkRequest;
 import com.messengerbridge.sink.SinkRetryPolicy;
+import com.messengerbridge.store.EventStore;
 import com.messengerbridge.webhook.BrokerGate;
 import com.messengerbridge.webhook.EventClassifier;
 import com.messengerbridge.webhook.SignatureVerifier;
@@ -52,7 +53,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
                 Set.copyOf(settings.list("meta.own-app-ids"))));
 
-        context.getRegistry().bind("bridgeConnectionFactory", connectionFactory(context, settings));
+        JmsPoolConnectionFactory connections = connectionFactory(context, settings);
+        context.getRegistry().bind("bridgeConnectionFactory", connections);
+        context.getRegistry().bind("eventStore", new EventStore(connections));
         configureHttpSinks(context, settings);
     }
 
