@@ -1,0 +1,79 @@
+package com.messengerbridge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.messengerbridge.config.EmbeddedBroker;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The event store against a real (embedded) broker with duplicate detection. */
+class EventStoreTest {
+
+    @TempDir
+    Path data;
+    private EmbeddedBroker broker;
+    private final ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
+    private EventStore store;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = new EmbeddedBroker(data, "", "", "", 1000);
+        broker.start();
+        store = new EventStore(factory);
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.stop();
+    }
+
+    @Test
+    void storesARequestsEventsInOrderWithTheirProperties() throws Exception {
+        store.store(List.of(event("q.a", "1"), event("q.a", "2"), event("q.b", "3")));
+
+        assertThat(texts("q.a")).containsExactly("1", "2");
+        assertThat(texts("q.b")).containsExactly("3");
+    }
+
+    /** A retry that holds stored and new events: the transaction is refused, one by one keeps the new ones. */
+    @Test
+    void aRebatchedRetryStoresOnlyWhatIsNew() throws Exception {
+        store.store(List.of(event("q.a", "1"), event("q.a", "2")));
+
+        store.store(List.of(event("q.a", "2"), event("q.a", "3"), event("q.a", "1")));
+        store.store(List.of(event("q.a", "3")));
+
+        assertThat(texts("q.a")).containsExactly("1", "2", "3");
+    }
+
+    private static EventStore.Pending event(String queue, String id) {
+        return new EventStore.Pending(queue, id, Map.of("_AMQ_DUPL_ID", "page:messages:" + id, "metaMid", id,
+                "JMSXGroupID", "page:user"));
+    }
+
+    private List<String> texts(String queue) throws JMSException {
+        List<String> texts = new ArrayList<>();
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            for (var message = consumer.receive(2000); message != null; message = consumer.receive(300)) {
+                assertThat(message.getStringProperty("metaMid")).isEqualTo(((TextMessage) message).getText());
+                texts.add(((TextMessage) message).getText());
+            }
+        }
+        return texts;
+    }
+}
