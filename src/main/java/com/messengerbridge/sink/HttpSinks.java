@@ -1,5 +1,6 @@
 package com.messengerbridge.sink;
 
+import com.messengerbridge.webhook.EventClassifier;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +19,6 @@ public final class HttpSinks {
 
     public static final String ROUTE_TEMPLATE = "http-sink";
     public static final String ROUTE_ID_PREFIX = "http-sink-";
-    /** Exchange property set by the classifier: the type a sink is chosen by. */
-    public static final String EVENT_TYPE = "eventType";
 
     private final CamelContext context;
     private final Map<String, Sink> configured;
@@ -41,7 +40,8 @@ public final class HttpSinks {
     }
 
     /** Whether this event goes to a sink: its type has one, and the echo guard has not dropped it. */
-    public boolean shouldDeliver(@ExchangeProperty(EVENT_TYPE) String type, @ExchangeProperty("ownEcho") Boolean ownEcho) {
+    public boolean shouldDeliver(@ExchangeProperty(EventClassifier.EVENT_TYPE) String type,
+            @ExchangeProperty(EventClassifier.OWN_ECHO) Boolean ownEcho) {
         // the configured map covers the moment before the sink routes exist: no event slips past
         return type != null && !Boolean.TRUE.equals(ownEcho)
                 && (configured.containsKey(type) || context.getRoute(ROUTE_ID_PREFIX + type) != null);
