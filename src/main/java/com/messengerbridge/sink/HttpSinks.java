@@ -1,7 +1,9 @@
 package com.messengerbridge.sink;
 
 import com.messengerbridge.webhook.EventClassifier;
+import com.messengerbridge.webhook.SignatureVerifier;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -22,12 +24,20 @@ public final class HttpSinks {
 
     private final CamelContext context;
     private final Map<String, Sink> configured;
-    private final String defaultSecret;
+    /** Signers by sink type, and the one for sinks without a secret of their own: Meta's signing, our way round. */
+    private final Map<String, SignatureVerifier> signers = new TreeMap<>();
+    private final Optional<SignatureVerifier> defaultSigner;
 
     public HttpSinks(CamelContext context, Map<String, Sink> configured, String defaultSecret) {
         this.context = context;
         this.configured = Collections.unmodifiableMap(new TreeMap<>(configured));
-        this.defaultSecret = defaultSecret;
+        this.defaultSigner = signer(defaultSecret);
+        configured.values().forEach(sink -> signer(sink.secret()).ifPresent(s -> signers.put(sink.type(), s)));
+    }
+
+    private static Optional<SignatureVerifier> signer(String secret) {
+        return secret == null || secret.isBlank() ? Optional.empty()
+                : Optional.of(new SignatureVerifier(List.of(secret)));
     }
 
     /** A sink from configuration; {@code secret} empty means the global sink secret, if any. */
@@ -47,10 +57,9 @@ public final class HttpSinks {
                 && (configured.containsKey(type) || context.getRoute(ROUTE_ID_PREFIX + type) != null);
     }
 
-    /** The secret that signs requests to this type's sink, if any. */
-    Optional<String> secretOf(String type) {
-        Sink sink = configured.get(type);
-        String secret = sink != null && !sink.secret().isBlank() ? sink.secret() : defaultSecret;
-        return secret == null || secret.isBlank() ? Optional.empty() : Optional.of(secret);
+    /** What signs requests to this type's sink: its own secret, else the shared one, else nothing. */
+    Optional<SignatureVerifier> signerOf(String type) {
+        SignatureVerifier own = signers.get(type);
+        return own != null ? Optional.of(own) : defaultSigner;
     }
 }

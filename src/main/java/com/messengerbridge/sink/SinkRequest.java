@@ -1,11 +1,7 @@
 package com.messengerbridge.sink;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -63,20 +59,9 @@ public final class SinkRequest implements Processor {
         }
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        sinks.secretOf(exchange.getProperty(SINK_TYPE, String.class))
-                .ifPresent(secret -> message.setHeader(SIGNATURE_HEADER, sign(secret, body)));
+        sinks.signerOf(exchange.getProperty(SINK_TYPE, String.class))
+                .ifPresent(signer -> message.setHeader(SIGNATURE_HEADER, signer.signatureOf(body)));
         message.setBody(body);
         exchange.setProperty(EVENT_ID, idempotencyKey);
-    }
-
-    /** {@code sha256=<hex>}: HMAC-SHA256 of the exact body, the way Meta signs its requests to us. */
-    static String sign(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException impossible) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java runtime", impossible);
-        }
     }
 }

@@ -111,7 +111,7 @@ public final class SignatureVerifier implements Processor {
                 "signature mismatch: body signed with another App Secret, or re-encoded on the way?");
     }
 
-    /** The header value Meta would send for this body, signed with the first configured secret. */
+    /** The header value Meta would send for this body, signed with the first secret; HTTP sinks sign with it too. */
     public String signatureOf(byte[] body) {
         return PREFIX + HexFormat.of().formatHex(macs.get().get(0).doFinal(body));
     }
