@@ -7,6 +7,7 @@ import com.messengerbridge.sink.SinkRetryPolicy;
 import com.messengerbridge.store.EventStore;
 import com.messengerbridge.webhook.BrokerGate;
 import com.messengerbridge.webhook.EventClassifier;
+import com.messengerbridge.webhook.InFlightLimit;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.SubscriptionVerifier;
 import com.messengerbridge.webhook.WebhookEnvelopeReader;
@@ -20,6 +21,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -57,6 +59,19 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("bridgeConnectionFactory", connections);
         context.getRegistry().bind("eventStore", new EventStore(connections));
         configureHttpSinks(context, settings);
+        limitRequestsInFlight(context, settings);
+    }
+
+    /** Puts the in-flight limit in front of the webhook route, on the HTTP server's own router. */
+    private static void limitRequestsInFlight(CamelContext context, Settings settings) throws Exception {
+        InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")));
+        context.getRegistry().bind("inFlightLimit", limit);
+        String path = settings.get("webhook.path");
+        String router = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(settings.get("camel.server.port")));
+        context.addStartupListener((camel, alreadyStarted) -> {
+            // order -1: before the route platform-http adds for the webhook, and before its body handler
+            VertxPlatformHttpRouter.lookup(camel, router).route(path).order(-1).handler(limit);
+        });
     }
 
     /** Binds the sink beans and, once the YAML template is loaded, creates a route per configured sink. */

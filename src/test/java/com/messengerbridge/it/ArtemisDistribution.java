@@ -87,6 +87,24 @@ final class ArtemisDistribution implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the broker holds its connections but answers nothing, like a stalled disk or host. */
+    void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze}. */
+    void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+        process.toHandle().descendants().forEach(child -> command.add(Long.toString(child.pid())));
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

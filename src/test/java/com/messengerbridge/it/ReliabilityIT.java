@@ -93,6 +93,84 @@ class ReliabilityIT {
         }
     }
 
+    /**
+     * More requests at once than WEBHOOK_MAX_IN_FLIGHT while the broker stalls: the excess is
+     * answered 503 with Retry-After at once, not after Meta's 5 seconds; the held requests finish
+     * once the broker is back, and every acknowledged event is stored.
+     */
+    @Test
+    void overloadIsRefusedAtOnce() throws Exception {
+        try (ArtemisDistribution artemis = ArtemisDistribution.create("reliability-overload", PORT_OFFSET).start()) {
+            Map<String, String> env = standaloneEnv(artemis);
+            env.put("WEBHOOK_MAX_IN_FLIGHT", "4");
+            env.put("BROKER_CALL_TIMEOUT_MS", "4000");
+            BridgeProcess bridge = BridgeProcess.startFresh("reliability-overload", env);
+            Webhook webhook = webhook(bridge);
+            Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            List<java.util.concurrent.Future<Sent>> replies = new ArrayList<>();
+            var senders = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                assertThat(status(webhook, List.of(Events.message("7920000000000001", "m_overload_first",
+                        1718070000000L, "first")))).isEqualTo(200);
+                acknowledged.add("m_overload_first");
+
+                artemis.freeze();
+                for (int i = 0; i < 16; i++) {
+                    String mid = "m_overload_" + i;
+                    replies.add(senders.submit(() -> {
+                        long start = System.nanoTime();
+                        HttpResponse<String> reply = webhook.post(Events.page(
+                                Events.message("7920000000000001", mid, 1718070000001L, mid)));
+                        if (reply.statusCode() == 200) {
+                            acknowledged.add(mid);
+                        }
+                        return new Sent(reply, Duration.ofNanos(System.nanoTime() - start));
+                    }));
+                }
+                // the refusals come back while the broker is still frozen
+                Instant deadline = Instant.now().plusSeconds(20);
+                while (replies.stream().filter(java.util.concurrent.Future::isDone).count() < 12) {
+                    assertThat(Instant.now()).as("12 refusals").isBefore(deadline);
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                artemis.thaw();
+
+                List<Sent> all = new ArrayList<>();
+                for (var reply : replies) {
+                    all.add(reply.get(30, TimeUnit.SECONDS));
+                }
+                List<Sent> overloaded = all.stream().filter(s -> s.reply().body().equals(
+                        com.messengerbridge.webhook.InFlightLimit.REPLY)).toList();
+                assertThat(overloaded).as("refused for overload").hasSize(12).allSatisfy(sent -> {
+                    assertThat(sent.reply().statusCode()).isEqualTo(503);
+                    assertThat(sent.reply().headers().firstValue("Retry-After")).hasValue("1");
+                    assertThat(sent.took()).isLessThan(Duration.ofSeconds(2));
+                });
+                System.out.printf("overload: %d requests over the limit answered 503, the slowest in %d ms%n",
+                        overloaded.size(), overloaded.stream().mapToLong(s -> s.took().toMillis()).max().orElse(0));
+                // the held four ended one way or the other, and the limit let go of them
+                assertThat(all).filteredOn(sent -> !overloaded.contains(sent))
+                        .allSatisfy(sent -> assertThat(sent.reply().statusCode()).isIn(200, 503));
+                deadline = Instant.now().plus(WAIT);
+                while (status(webhook, List.of(Events.message("7920000000000001", "m_overload_last",
+                        1718070000002L, "last"))) != 200) {
+                    assertThat(Instant.now()).as("served again").isBefore(deadline);
+                    TimeUnit.MILLISECONDS.sleep(200);
+                }
+                acknowledged.add("m_overload_last");
+            } finally {
+                senders.shutdownNow();
+                artemis.thaw();
+                bridge.close();
+            }
+            assertNothingLost("overload", acknowledged, artemis.url(), ArtemisDistribution.USER,
+                    ArtemisDistribution.PASSWORD);
+        }
+    }
+
+    private record Sent(HttpResponse<String> reply, Duration took) {
+    }
+
     /** The embedded broker: SIGKILL of the whole process, restart, and its journal holds every 200. */
     @Test
     void embeddedBrokerKilledMidLoad() throws Exception {

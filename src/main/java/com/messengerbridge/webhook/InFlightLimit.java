@@ -1,0 +1,83 @@
+package com.messengerbridge.webhook;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds the webhook requests the bridge holds at once. Past the bound, a request is answered 503
+ * with {@code Retry-After} on the HTTP event loop, before its body is read, instead of waiting for
+ * a worker thread until Meta's 5 seconds are gone; Meta sends it again. The bound also caps the
+ * heap the bodies take: at most this many times the largest body accepted.
+ */
+public final class InFlightLimit implements Handler<RoutingContext> {
+
+    public static final String REPLY = "too many requests in flight, retry later";
+    private static final Logger LOG = LoggerFactory.getLogger(InFlightLimit.class);
+    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+
+    private final int limit;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder refused = new LongAdder();
+    private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
+
+    public InFlightLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("WEBHOOK_MAX_IN_FLIGHT must be at least 1, not " + limit);
+        }
+        this.limit = limit;
+    }
+
+    @Override
+    public void handle(RoutingContext context) {
+        if (!tryEnter()) {
+            logRefusals();
+            context.response().setStatusCode(503).putHeader("Retry-After", "1")
+                    .putHeader("Content-Type", "text/plain").end(REPLY);
+            return;
+        }
+        // runs once the reply is written or the connection is gone, whichever comes first
+        context.addEndHandler(done -> leave());
+        context.next();
+    }
+
+    /** Takes a place, or refuses when every place is taken. */
+    boolean tryEnter() {
+        if (inFlight.incrementAndGet() > limit) {
+            inFlight.decrementAndGet();
+            refused.increment();
+            return false;
+        }
+        return true;
+    }
+
+    void leave() {
+        inFlight.decrementAndGet();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public long refused() {
+        return refused.sum();
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** One line a minute at most: under overload, a line per refusal would be a second flood. */
+    private void logRefusals() {
+        long now = System.nanoTime();
+        long due = nextLog.get();
+        if (now - due >= 0 && nextLog.compareAndSet(due, now + LOG_INTERVAL_NANOS)) {
+            LOG.warn("overloaded: {} requests in flight, the limit (WEBHOOK_MAX_IN_FLIGHT); answering 503 with"
+                    + " Retry-After, {} refused so far", limit, refused.sum());
+        }
+    }
+}
