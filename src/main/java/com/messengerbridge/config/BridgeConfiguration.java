@@ -1,5 +1,6 @@
 package com.messengerbridge.config;
 
+import com.messengerbridge.observe.BridgeMetrics;
 import com.messengerbridge.sink.HttpSinks;
 import com.messengerbridge.sink.SinkDeadLetter;
 import com.messengerbridge.sink.SinkRequest;
@@ -11,6 +12,9 @@ import com.messengerbridge.webhook.InFlightLimit;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.SubscriptionVerifier;
 import com.messengerbridge.webhook.WebhookEnvelopeReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class BridgeConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+    /** The name camel-micrometer looks its registry up by. */
+    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -47,7 +53,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
         if (verifyToken.isBlank()) {
             LOG.warn("META_VERIFY_TOKEN is not set: every verification GET will be refused with 403");
         }
-        context.getRegistry().bind("signatureVerifier", signatureVerifier(settings));
+        BridgeMetrics metrics = new BridgeMetrics(meterRegistry(context));
+        context.getRegistry().bind("bridgeMetrics", metrics);
+        SignatureVerifier verifier = signatureVerifier(settings);
+        metrics.watch(verifier);
+        context.getRegistry().bind("signatureVerifier", verifier);
         context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
         context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
         context.getRegistry().bind("brokerGate",
@@ -57,14 +67,16 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
         JmsPoolConnectionFactory connections = connectionFactory(context, settings);
         context.getRegistry().bind("bridgeConnectionFactory", connections);
-        context.getRegistry().bind("eventStore", new EventStore(connections));
+        context.getRegistry().bind("eventStore", new EventStore(connections, metrics));
         configureHttpSinks(context, settings);
-        limitRequestsInFlight(context, settings);
+        limitRequestsInFlight(context, settings, metrics);
     }
 
     /** Puts the in-flight limit in front of the webhook route, on the HTTP server's own router. */
-    private static void limitRequestsInFlight(CamelContext context, Settings settings) throws Exception {
-        InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")));
+    private static void limitRequestsInFlight(CamelContext context, Settings settings, BridgeMetrics metrics)
+            throws Exception {
+        InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")), metrics);
+        metrics.watch(limit);
         context.getRegistry().bind("inFlightLimit", limit);
         String path = settings.get("webhook.path");
         String router = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(settings.get("camel.server.port")));
@@ -105,6 +117,16 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /** The registry Camel's Prometheus service serves at /observe/metrics (it binds one before this runs). */
+    private static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(METRICS_REGISTRY, registry);
+        }
+        return registry;
     }
 
     /** Fails closed: no App Secret, no start, unless the insecure opt-out for local trials is set. */

@@ -9,9 +9,11 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.messengerbridge.observe.BridgeMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * destination, and {@link #store} sends them all in one transaction, so the request costs the
  * broker one journal sync instead of one per event, and the 200 follows its commit. When Meta
  * resends events the broker already has, Artemis refuses the whole transaction; the events are
- * then sent one by one, and the broker drops just the duplicates.
+ * then stored one transaction each, so the broker refuses just the duplicates, and they are counted.
  */
 public final class EventStore {
 
@@ -33,13 +35,25 @@ public final class EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
 
     private final ConnectionFactory connections;
+    private final BridgeMetrics metrics;
 
-    public EventStore(ConnectionFactory connections) {
+    public EventStore(ConnectionFactory connections, BridgeMetrics metrics) {
         this.connections = connections;
+        this.metrics = metrics;
     }
 
     /** One event to store: its queue, its JSON, its JMS properties. */
     record Pending(String queue, String body, Map<String, Object> properties) {
+
+        /** A copy for an HTTP sink's queue, not an event of its own. */
+        boolean forSink() {
+            return queue.startsWith("sink.");
+        }
+
+        String property(String name) {
+            Object value = properties.get(name);
+            return value == null ? null : value.toString();
+        }
     }
 
     /** Before the split: an empty outbox the request's events are added to. */
@@ -64,11 +78,13 @@ public final class EventStore {
         if (outbox == null || outbox.isEmpty()) {
             return;
         }
-        try (Connection connection = connections.createConnection()) {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            try (MessageProducer producer = session.createProducer(null)) {
+        try (Connection connection = connections.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer producer = session.createProducer(null)) {
+            try {
                 send(session, producer, outbox);
                 session.commit();
+                count(outbox, BridgeMetrics.STORED);
                 return;
             } catch (JMSException refused) {
                 if (!isDuplicate(refused)) {
@@ -76,19 +92,39 @@ public final class EventStore {
                 }
                 LOG.debug("a retried request holds events already stored: storing its {} events one by one",
                         outbox.size());
-            } finally {
-                session.close();
             }
-            storeOneByOne(connection, outbox);
+            storeOneByOne(session, producer, outbox);
+        } catch (JMSException | RuntimeException failed) {
+            count(outbox, BridgeMetrics.NOT_STORED);
+            throw failed;
         }
     }
 
-    /** Without a transaction the broker drops each duplicate silently and keeps the rest. */
-    private static void storeOneByOne(Connection connection, List<Pending> outbox) throws JMSException {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageProducer producer = session.createProducer(null)) {
-            send(session, producer, outbox);
+    /** A transaction per event: the broker refuses each duplicate's commit, and keeps the rest. */
+    private void storeOneByOne(Session session, MessageProducer producer, List<Pending> outbox) throws JMSException {
+        for (Pending event : outbox) {
+            try {
+                send(session, producer, List.of(event));
+                session.commit();
+                count(List.of(event), BridgeMetrics.STORED);
+            } catch (JMSException refused) {
+                if (!isDuplicate(refused)) {
+                    throw refused;
+                }
+                count(List.of(event), BridgeMetrics.DUPLICATE);
+            }
         }
+    }
+
+    /** One counter increment per object and field of the request, not one per event. */
+    private void count(List<Pending> events, String outcome) {
+        Map<List<String>, Integer> counts = new java.util.HashMap<>();
+        for (Pending event : events) {
+            if (!event.forSink()) {
+                counts.merge(Arrays.asList(event.property("metaObject"), event.property("metaField")), 1, Integer::sum);
+            }
+        }
+        counts.forEach((type, count) -> metrics.events(type.get(0), type.get(1), outcome, count));
     }
 
     private static void send(Session session, MessageProducer producer, List<Pending> outbox) throws JMSException {

@@ -1,5 +1,6 @@
 package com.messengerbridge.webhook;
 
+import com.messengerbridge.observe.BridgeMetrics;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Bounds the webhook requests the bridge holds at once. Past the bound, a request is answered 503
  * with {@code Retry-After} on the HTTP event loop, before its body is read, instead of waiting for
  * a worker thread until Meta's 5 seconds are gone; Meta sends it again. The bound also caps the
- * heap the bodies take: at most this many times the largest body accepted.
+ * heap the bodies take: at most this many times the largest body accepted. Being the first handler
+ * of every webhook request, it also times each reply, refusals by the HTTP server included.
  */
 public final class InFlightLimit implements Handler<RoutingContext> {
 
@@ -21,27 +23,34 @@ public final class InFlightLimit implements Handler<RoutingContext> {
     private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final int limit;
+    private final BridgeMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder refused = new LongAdder();
     private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
 
-    public InFlightLimit(int limit) {
+    public InFlightLimit(int limit, BridgeMetrics metrics) {
         if (limit < 1) {
             throw new IllegalArgumentException("WEBHOOK_MAX_IN_FLIGHT must be at least 1, not " + limit);
         }
         this.limit = limit;
+        this.metrics = metrics;
     }
 
     @Override
     public void handle(RoutingContext context) {
+        long start = System.nanoTime();
         if (!tryEnter()) {
             logRefusals();
             context.response().setStatusCode(503).putHeader("Retry-After", "1")
                     .putHeader("Content-Type", "text/plain").end(REPLY);
+            metrics.replied(503, System.nanoTime() - start);
             return;
         }
         // runs once the reply is written or the connection is gone, whichever comes first
-        context.addEndHandler(done -> leave());
+        context.addEndHandler(done -> {
+            leave();
+            metrics.replied(context.response().getStatusCode(), System.nanoTime() - start);
+        });
         context.next();
     }
 

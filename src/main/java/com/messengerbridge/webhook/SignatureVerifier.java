@@ -107,8 +107,17 @@ public final class SignatureVerifier implements Processor {
                 return i;
             }
         }
-        throw new WebhookRejectedException(403, "forbidden",
+        throw new WebhookRejectedException(403, "forbidden", "signature_mismatch",
                 "signature mismatch: body signed with another App Secret, or re-encoded on the way?");
+    }
+
+    /** How many requests each secret signed, in the configured order (metrics; never the secret). */
+    public long matchesOf(int index) {
+        return matches.get(index);
+    }
+
+    public int secretCount() {
+        return keys.size();
     }
 
     /** The header value Meta would send for this body, signed with the first secret; HTTP sinks sign with it too. */
@@ -118,16 +127,16 @@ public final class SignatureVerifier implements Processor {
 
     private static byte[] parse(String header) {
         if (header == null || header.isBlank()) {
-            throw new WebhookRejectedException(401, "unauthorized", "no " + HEADER + " header");
+            throw new WebhookRejectedException(401, "unauthorized", "signature_missing", "no " + HEADER + " header");
         }
         String value = header.strip();
         if (!value.startsWith(PREFIX) || value.length() != PREFIX.length() + DIGEST_HEX_LENGTH) {
-            throw new WebhookRejectedException(401, "unauthorized", HEADER + " is not sha256=<64 hex digits>");
+            throw new WebhookRejectedException(401, "unauthorized", "signature_malformed", HEADER + " is not sha256=<64 hex digits>");
         }
         try {
             return HexFormat.of().parseHex(value, PREFIX.length(), value.length());
         } catch (IllegalArgumentException notHex) {
-            throw new WebhookRejectedException(401, "unauthorized", HEADER + " is not hexadecimal");
+            throw new WebhookRejectedException(401, "unauthorized", "signature_malformed", HEADER + " is not hexadecimal");
         }
     }
 

@@ -9,11 +9,18 @@ public class WebhookRejectedException extends RuntimeException {
 
     private final int status;
     private final String reply;
+    private final String code;
 
     public WebhookRejectedException(int status, String reply, String reason) {
+        this(status, reply, reply.replace(' ', '_'), reason);
+    }
+
+    /** {@code code}: a short fixed label for metrics, such as {@code signature_missing}. */
+    public WebhookRejectedException(int status, String reply, String code, String reason) {
         super(reason, null, false, false);
         this.status = status;
         this.reply = reply;
+        this.code = code;
     }
 
     public static WebhookRejectedException badRequest(String reason) {
@@ -26,5 +33,9 @@ public class WebhookRejectedException extends RuntimeException {
 
     public String getReply() {
         return reply;
+    }
+
+    public String getCode() {
+        return code;
     }
 }

@@ -337,6 +337,53 @@ abstract class BridgeContract {
         assertThat(stored.get(1).getText()).isEqualTo(JSON.writeValueAsString(JSON.readTree(second)));
     }
 
+    /**
+     * /observe/metrics counts what happened: events by outcome, signature failures by reason, the
+     * secret that matched, replies against Meta's 5 seconds, requests in flight; Camel's own too.
+     */
+    @Test
+    void metricsCountEventsRefusalsAndReplies() throws Exception {
+        Metrics before = Metrics.scrape(bridge.managementPort());
+        String[] items = {Events.message("7100000000000011", Events.uniqueMid(), 1718035307000L, "a"),
+                Events.message("7100000000000011", Events.uniqueMid(), 1718035307001L, "b"),
+                Events.message("7100000000000011", Events.uniqueMid(), 1718035307002L, "c")};
+        byte[] body = Events.page(items).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(webhook.post(body).statusCode()).isEqualTo(200);
+        assertThat(webhook.post(Events.page(items[2], items[0], items[1])).statusCode()).as("Meta's retry")
+                .isEqualTo(200);
+        assertThat(webhook.post(body, "X-Hub-Signature-256", Webhook.sign("another secret", body), "Content-Type",
+                "application/json").statusCode()).isEqualTo(403);
+        assertThat(webhook.post(body, "Content-Type", "application/json").statusCode()).isEqualTo(401);
+        broker.receive("messenger.messages", 3);
+
+        String[] messages = {"object", "page", "field", "messages"};
+        // a reply is timed once it is written: the scrape may come a moment before the last one
+        Metrics after = Metrics.await(bridge.managementPort(), metrics -> delta(before, metrics,
+                "bridge_webhook_reply_seconds_count", "status", "401") == 1);
+        assertThat(delta(before, after, "bridge_events_total", with(messages, "outcome", "stored"))).isEqualTo(3);
+        assertThat(delta(before, after, "bridge_events_total", with(messages, "outcome", "duplicate"))).isEqualTo(3);
+        assertThat(delta(before, after, "bridge_signature_failures_total", "reason", "mismatch")).isEqualTo(1);
+        assertThat(delta(before, after, "bridge_signature_failures_total", "reason", "missing")).isEqualTo(1);
+        assertThat(delta(before, after, "bridge_webhook_rejected_total", "status", "401", "reason",
+                "signature_missing")).isEqualTo(1);
+        assertThat(delta(before, after, "bridge_signature_matched_total", "secret", "1")).isEqualTo(2);
+        assertThat(delta(before, after, "bridge_webhook_reply_seconds_count", "status", "200")).isEqualTo(2);
+        assertThat(delta(before, after, "bridge_webhook_reply_seconds_bucket", "status", "200", "le", "5.0"))
+                .as("both inside Meta's 5 seconds").isEqualTo(2);
+        assertThat(after.value("bridge_webhook_in_flight")).isZero();
+        assertThat(after.value("bridge_webhook_in_flight_limit")).isEqualTo(128);
+        assertThat(after.has("camel_exchanges_total")).as("Camel's route meters").isTrue();
+    }
+
+    private static double delta(Metrics before, Metrics after, String name, String... labels) {
+        return after.value(name, labels) - before.value(name, labels);
+    }
+
+    private static String[] with(String[] labels, String... more) {
+        return Stream.concat(Stream.of(labels), Stream.of(more)).toArray(String[]::new);
+    }
+
     /** The echo guard keeps echoes of the bot's own sends off the queues, and only those. */
     @Test
     void echoesOfTheBotsOwnAppAreNotQueued() throws Exception {

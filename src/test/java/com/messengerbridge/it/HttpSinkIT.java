@@ -130,6 +130,8 @@ class HttpSinkIT {
     /** Fails with 503 for a while, then recovers: every event arrives, and each is taken exactly once. */
     @Test
     void aSinkThatFailsForAWhileGetsEveryEventOnce() throws Exception {
+        double deliveredBefore = Metrics.scrape(bridge.managementPort()).value("bridge_sink_deliveries_total", "type",
+                "messaging_postbacks", "outcome", "delivered");
         List<String> mids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String mid = Events.uniqueMid();
@@ -146,6 +148,8 @@ class HttpSinkIT {
         assertThat(received.stream().filter(r -> r.status() == 200).map(r -> r.header("X-Meta-Mid")))
                 .containsExactlyElementsOf(mids);
         broker.assertEmpty("sink.messaging_postbacks.dlq");
+        Metrics.await(bridge.managementPort(), metrics -> metrics.value("bridge_sink_deliveries_total", "type",
+                "messaging_postbacks", "outcome", "delivered") == deliveredBefore + 5);
     }
 
     /** Always 500: after the attempts the events wait in the dead-letter queue; once fixed, a redrive delivers them. */
@@ -192,6 +196,7 @@ class HttpSinkIT {
     /** A 400 will never succeed: the event is dead-lettered after one attempt. */
     @Test
     void aClientErrorDeadLettersAtOnce() throws Exception {
+        Metrics before = Metrics.scrape(bridge.managementPort());
         String optin = "{\"sender\":{\"id\":\"7630000000000001\"},\"recipient\":{\"id\":\"" + Events.PAGE_ID
                 + "\"},\"timestamp\":1718036100000,\"optin\":{\"ref\":\"" + Events.uniqueMid() + "\"}}";
         assertThat(webhook.post(Events.page(optin)).statusCode()).isEqualTo(200);
@@ -201,6 +206,10 @@ class HttpSinkIT {
         assertThat(deadLetter.getStringProperty("sinkLastError")).isEqualTo("HTTP 400");
         assertThat(deadLetter.getIntProperty("sinkAttempts")).isEqualTo(1);
         assertThat(sink.requests("/reject")).hasSize(1);
+        Metrics after = Metrics.scrape(bridge.managementPort());
+        assertThat(after.value("bridge_sink_deliveries_total", "type", "messaging_optins", "outcome", "dead_lettered")
+                - before.value("bridge_sink_deliveries_total", "type", "messaging_optins", "outcome", "dead_lettered"))
+                .isEqualTo(1);
     }
 
     /** A 429 is tried again no sooner than its Retry-After says. */

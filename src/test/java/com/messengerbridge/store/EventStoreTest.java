@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import com.messengerbridge.observe.BridgeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +28,13 @@ class EventStoreTest {
     private EmbeddedBroker broker;
     private final ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
     private EventStore store;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void startBroker() throws Exception {
         broker = new EmbeddedBroker(data, "", "", "", 1000);
         broker.start();
-        store = new EventStore(factory);
+        store = new EventStore(factory, new BridgeMetrics(meters));
     }
 
     @AfterEach
@@ -56,11 +59,35 @@ class EventStoreTest {
         store.store(List.of(event("q.a", "3")));
 
         assertThat(texts("q.a")).containsExactly("1", "2", "3");
+        assertThat(events("stored")).isEqualTo(3);
+        assertThat(events("duplicate")).as("2 and 1 again, then 3 again").isEqualTo(3);
+    }
+
+    @Test
+    void eventsNotStoredAreCountedAndThrown() {
+        broker.stop();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.store(List.of(event("q.a", "1"))))
+                .isInstanceOf(JMSException.class);
+        assertThat(events("not_stored")).isEqualTo(1);
+        assertThat(events("stored")).isZero();
+    }
+
+    @Test
+    void sinkCopiesAreNotCountedAsEvents() throws Exception {
+        store.store(List.of(event("q.a", "1"), event("sink.messages", "1")));
+
+        assertThat(events("stored")).isEqualTo(1);
+    }
+
+    private double events(String outcome) {
+        return meters.find("bridge.events").tags("object", "page", "field", "messages", "outcome", outcome)
+                .counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     private static EventStore.Pending event(String queue, String id) {
         return new EventStore.Pending(queue, id, Map.of("_AMQ_DUPL_ID", "page:messages:" + id, "metaMid", id,
-                "JMSXGroupID", "page:user"));
+                "JMSXGroupID", "page:user", "metaObject", "page", "metaField", "messages"));
     }
 
     private List<String> texts(String queue) throws JMSException {

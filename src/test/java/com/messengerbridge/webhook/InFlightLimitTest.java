@@ -3,13 +3,17 @@ package com.messengerbridge.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.messengerbridge.observe.BridgeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class InFlightLimitTest {
 
+    private static final BridgeMetrics METRICS = new BridgeMetrics(new SimpleMeterRegistry());
+
     @Test
     void refusesPastTheLimitAndCountsTheRefusals() {
-        InFlightLimit limit = new InFlightLimit(2);
+        InFlightLimit limit = new InFlightLimit(2, METRICS);
 
         assertThat(limit.tryEnter()).isTrue();
         assertThat(limit.tryEnter()).isTrue();
@@ -20,7 +24,7 @@ class InFlightLimitTest {
 
     @Test
     void aPlaceFreedIsAPlaceTaken() {
-        InFlightLimit limit = new InFlightLimit(1);
+        InFlightLimit limit = new InFlightLimit(1, METRICS);
         limit.tryEnter();
         limit.leave();
 
@@ -30,6 +34,6 @@ class InFlightLimitTest {
 
     @Test
     void aLimitBelowOneIsAConfigurationError() {
-        assertThatThrownBy(() -> new InFlightLimit(0)).hasMessageContaining("WEBHOOK_MAX_IN_FLIGHT");
+        assertThatThrownBy(() -> new InFlightLimit(0, METRICS)).hasMessageContaining("WEBHOOK_MAX_IN_FLIGHT");
     }
 }

@@ -1,0 +1,113 @@
+package com.messengerbridge.observe;
+
+import com.messengerbridge.webhook.InFlightLimit;
+import com.messengerbridge.webhook.SignatureVerifier;
+import com.messengerbridge.webhook.WebhookRejectedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+
+/**
+ * The bridge's own meters, served with Camel's at {@code /observe/metrics} on the management port.
+ * Labels are fixed vocabularies (object, field, outcome, reason, status, sink type, secret
+ * position): never an id, a payload or a secret.
+ */
+public final class BridgeMetrics {
+
+    /** Outcomes of an event: stored on its queue, dropped by the broker as a retry, or dropped by the routing table. */
+    public static final String STORED = "stored";
+    public static final String DUPLICATE = "duplicate";
+    public static final String DROPPED = "dropped";
+    public static final String NOT_STORED = "not_stored";
+
+    private final MeterRegistry registry;
+
+    public BridgeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Events of one object and field with one outcome. */
+    public void events(String object, String field, String outcome, long count) {
+        Counter.builder("bridge.events").description("Webhook events by object, field and outcome")
+                .tags("object", label(object), "field", label(field), "outcome", outcome)
+                .register(registry).increment(count);
+    }
+
+    /** The routing table said none: the event was not queued, on purpose. */
+    public void eventDropped(@Header("metaObject") String object, @Header("metaField") String field) {
+        events(object, field, DROPPED, 1);
+    }
+
+    /** A request refused with a 4xx: signature failures are also counted by their reason. */
+    public void rejected(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        if (!(failure instanceof WebhookRejectedException rejected)) {
+            return;
+        }
+        Counter.builder("bridge.webhook.rejected").description("Requests refused, by status and reason")
+                .tags("status", Integer.toString(rejected.getStatus()), "reason", rejected.getCode())
+                .register(registry).increment();
+        if (rejected.getCode().startsWith("signature_")) {
+            Counter.builder("bridge.signature.failures").description("X-Hub-Signature-256 failures by reason")
+                    .tags("reason", rejected.getCode().substring("signature_".length()))
+                    .register(registry).increment();
+        }
+    }
+
+    /** Replies to Meta, by status, against its 5 seconds. */
+    public void replied(int status, long nanos) {
+        Timer.builder("bridge.webhook.reply").description("Time to answer a webhook request (Meta waits 5 s)")
+                .tags("status", Integer.toString(status))
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        Duration.ofSeconds(5))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Sink outcomes: delivered, dead_lettered. */
+    public void sink(String type, String outcome) {
+        Counter.builder("bridge.sink.deliveries").description("HTTP sink deliveries by event type and outcome")
+                .tags("type", label(type), "outcome", outcome).register(registry).increment();
+    }
+
+    public void sinkDelivered(@ExchangeProperty("sinkType") String type) {
+        sink(type, "delivered");
+    }
+
+    public void sinkDeadLettered(@ExchangeProperty("sinkType") String type) {
+        sink(type, "dead_lettered");
+    }
+
+    /** Which App Secret signed, by its position in META_APP_SECRET (1 is the current one). */
+    public void watch(SignatureVerifier verifier) {
+        for (int i = 0; i < verifier.secretCount(); i++) {
+            int index = i;
+            FunctionCounter.builder("bridge.signature.matched", verifier, v -> v.matchesOf(index))
+                    .description("Requests whose signature matched the App Secret at this position")
+                    .tags("secret", Integer.toString(i + 1)).register(registry);
+        }
+    }
+
+    public void watch(InFlightLimit limit) {
+        Gauge.builder("bridge.webhook.in.flight", limit, InFlightLimit::inFlight)
+                .description("Webhook requests being answered now").register(registry);
+        Gauge.builder("bridge.webhook.in.flight.limit", limit, InFlightLimit::limit)
+                .description("WEBHOOK_MAX_IN_FLIGHT").register(registry);
+        FunctionCounter.builder("bridge.webhook.overloaded", limit, InFlightLimit::refused)
+                .description("Requests answered 503 because the in-flight limit was reached").register(registry);
+    }
+
+    private static String label(String value) {
+        return value == null || value.isBlank() ? "unknown" : value;
+    }
+}
