@@ -6,6 +6,9 @@ import com.messengerbridge.sink.SinkDeadLetter;
 import com.messengerbridge.sink.SinkRequest;
 import com.messengerbridge.sink.SinkRetryPolicy;
 import com.messengerbridge.store.EventStore;
+import com.messengerbridge.tools.GraphApi;
+import com.messengerbridge.tools.RoutedFields;
+import com.messengerbridge.tools.SubscriptionCheck;
 import com.messengerbridge.webhook.BrokerGate;
 import com.messengerbridge.webhook.EventClassifier;
 import com.messengerbridge.webhook.InFlightLimit;
@@ -70,6 +73,24 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventStore", new EventStore(connections, metrics));
         configureHttpSinks(context, settings);
         limitRequestsInFlight(context, settings, metrics);
+        checkPageSubscription(context, settings);
+    }
+
+    /** Optional: with a Page id and token, warn at start when the Page misses fields the routes queue. */
+    private static void checkPageSubscription(CamelContext context, Settings settings) throws Exception {
+        String pageId = settings.get("meta.page-id");
+        String pageToken = settings.get("meta.page-access-token");
+        if (pageId.isBlank() || pageToken.isBlank()) {
+            return;
+        }
+        SubscriptionCheck check = new SubscriptionCheck(new GraphApi(settings.get("graph.api-base-url"),
+                settings.get("graph.api-version")), pageId, pageToken, settings.get("meta.app-id"),
+                RoutedFields.DEFAULT_TABLE);
+        context.addStartupListener((camel, alreadyStarted) -> {
+            Thread thread = new Thread(check, "subscription-check");
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
     /** Puts the in-flight limit in front of the webhook route, on the HTTP server's own router. */
