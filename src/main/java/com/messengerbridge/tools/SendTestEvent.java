@@ -75,7 +75,7 @@ public final class SendTestEvent {
     }
 
     /** @return the exit status: 0 when the bridge answered 200, 1 for another answer or none, 2 a wrong command line */
-    static int run(String[] args, Map<String, String> env, PrintStream out) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out) {
         try {
             Options options = new Options(args, env);
             URI url = URI.create(options.get("url", null, "http://localhost:1337/webhook"));

@@ -39,7 +39,7 @@ public final class Subscribe {
     }
 
     /** @return the exit status: 0 done, 1 the Graph API refused or could not be reached, 2 a wrong command line */
-    static int run(String[] args, Map<String, String> env, PrintStream out) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out) {
         try {
             Options options = new Options(args, env);
             Set<String> routed = RoutedFields.of(Path.of(options.get("routes", null,

@@ -3,10 +3,14 @@ package com.messengerbridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import com.messengerbridge.tools.FakeGraphApi;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The bridge fails closed: no App Secret, no start, unless a loud opt-out says so for a local trial. */
+/**
+ * Start-up: the bridge fails closed (no App Secret, no start, unless a loud opt-out says so for a
+ * local trial), and optionally checks the Page's subscription.
+ */
 class StartupIT {
 
     @Test
@@ -32,6 +36,32 @@ class StartupIT {
             assertThat(status).isEqualTo(200);
             assertThat(BridgeContract.occurrences(bridge.log(), "INSECURE: META_INSECURE_SKIP_SIGNATURE=true"))
                     .isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    /** With a Page id and token, the bridge asks the Graph API at start and names the fields Meta would not send. */
+    @Test
+    void warnsAtStartWhenThePageMissesRoutedFields() throws Exception {
+        try (FakeGraphApi graph = new FakeGraphApi()) {
+            graph.subscribePage("messages", "messaging_postbacks");
+            try (BridgeProcess bridge = BridgeProcess.startFresh("subscription-check", Map.of(
+                    "BROKER_EMBEDDED_ACCEPTOR", "", "GRAPH_API_BASE_URL", graph.baseUrl(),
+                    "META_PAGE_ID", FakeGraphApi.PAGE_ID, "META_PAGE_ACCESS_TOKEN", FakeGraphApi.PAGE_TOKEN,
+                    "META_APP_ID", FakeGraphApi.APP_ID))) {
+                java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+                while (!bridge.log().contains("is not subscribed to")) {
+                    assertThat(java.time.Instant.now()).as("the check's warning").isBefore(deadline);
+                    Thread.sleep(50);
+                }
+                String warning = bridge.log().lines().filter(line -> line.contains("is not subscribed to"))
+                        .findFirst().orElseThrow();
+                assertThat(warning).contains("Page " + FakeGraphApi.PAGE_ID + " is not subscribed to ")
+                        .contains("message_reads").contains("standby").doesNotContain(",messages,")
+                        .doesNotContain("messaging_postbacks");
+                assertThat(bridge.log()).doesNotContain(FakeGraphApi.PAGE_TOKEN);
+                assertThat(graph.calls()).singleElement().satisfies(call -> assertThat(call.path())
+                        .isEqualTo("/v23.0/" + FakeGraphApi.PAGE_ID + "/subscribed_apps"));
+            }
         }
     }
 }
