@@ -1,6 +1,8 @@
 package com.messengerbridge.config;
 
 import com.messengerbridge.observe.BridgeMetrics;
+import com.messengerbridge.observe.EventViewer;
+import com.messengerbridge.observe.EventViewerHttp;
 import com.messengerbridge.sink.HttpSinks;
 import com.messengerbridge.sink.SinkDeadLetter;
 import com.messengerbridge.sink.SinkRequest;
@@ -70,10 +72,29 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
         JmsPoolConnectionFactory connections = connectionFactory(context, settings);
         context.getRegistry().bind("bridgeConnectionFactory", connections);
-        context.getRegistry().bind("eventStore", new EventStore(connections, metrics));
+        context.getRegistry().bind("eventStore", new EventStore(connections, metrics, eventViewer(context, settings)));
         configureHttpSinks(context, settings);
         limitRequestsInFlight(context, settings, metrics);
         checkPageSubscription(context, settings);
+    }
+
+    /** The events viewer on the management port, when VIEWER_TOKEN is set; null when it is off. */
+    private static EventViewer eventViewer(CamelContext context, Settings settings) throws Exception {
+        String token = settings.get("viewer.token");
+        if (token.isBlank()) {
+            return null;
+        }
+        if (token.length() < 16) {
+            throw new IllegalArgumentException("VIEWER_TOKEN must be at least 16 characters: it guards user data");
+        }
+        EventViewer viewer = new EventViewer(token, Integer.parseInt(settings.get("viewer.events")));
+        String router = VertxPlatformHttpRouter.getRouterNameFromPort(
+                Integer.parseInt(settings.get("camel.management.port")));
+        context.addStartupListener((camel, alreadyStarted) -> {
+            new EventViewerHttp(viewer).addTo(VertxPlatformHttpRouter.lookup(camel, router));
+            LOG.info("events viewer on the management port at {} (token required)", EventViewerHttp.PATH);
+        });
+        return viewer;
     }
 
     /** Optional: with a Page id and token, warn at start when the Page misses fields the routes queue. */

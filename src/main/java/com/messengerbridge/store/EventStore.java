@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import com.messengerbridge.observe.BridgeMetrics;
+import com.messengerbridge.observe.EventViewer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -36,10 +37,13 @@ public final class EventStore {
 
     private final ConnectionFactory connections;
     private final BridgeMetrics metrics;
+    private final EventViewer viewer;
 
-    public EventStore(ConnectionFactory connections, BridgeMetrics metrics) {
+    /** {@code viewer}: null unless the events viewer is on. */
+    public EventStore(ConnectionFactory connections, BridgeMetrics metrics, EventViewer viewer) {
         this.connections = connections;
         this.metrics = metrics;
+        this.viewer = viewer;
     }
 
     /** One event to store: its queue, its JSON, its JMS properties. */
@@ -116,8 +120,12 @@ public final class EventStore {
         }
     }
 
-    /** One counter increment per object and field of the request, not one per event. */
+    /** One counter increment per object and field of the request, not one per event; the viewer sees what was stored. */
     private void count(List<Pending> events, String outcome) {
+        if (viewer != null && outcome.equals(BridgeMetrics.STORED)) {
+            events.stream().filter(event -> !event.forSink()).forEach(event -> viewer.stored(event.properties(),
+                    event.body()));
+        }
         Map<List<String>, Integer> counts = new java.util.HashMap<>();
         for (Pending event : events) {
             if (!event.forSink()) {

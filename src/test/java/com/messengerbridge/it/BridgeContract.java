@@ -374,6 +374,18 @@ abstract class BridgeContract {
         assertThat(after.value("bridge_webhook_in_flight")).isZero();
         assertThat(after.value("bridge_webhook_in_flight_limit")).isEqualTo(128);
         assertThat(after.has("camel_exchanges_total")).as("Camel's route meters").isTrue();
+        assertThat(after.has("jvm_memory_used_bytes")).as("JVM meters").isTrue();
+    }
+
+    /** The events viewer shows user data: without VIEWER_TOKEN it does not exist. */
+    @Test
+    void theEventsViewerIsOffUnlessConfigured() throws Exception {
+        for (String path : List.of("/viewer", "/viewer/events")) {
+            HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + bridge.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+        }
     }
 
     private static double delta(Metrics before, Metrics after, String name, String... labels) {

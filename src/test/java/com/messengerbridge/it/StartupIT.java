@@ -39,11 +39,23 @@ class StartupIT {
         }
     }
 
+    @Test
+    void refusesAViewerTokenTooShortToGuardUserData() throws Exception {
+        int exitCode = BridgeProcess.startExpectingExit("short-viewer-token", Map.of("VIEWER_TOKEN", "short",
+                "BROKER_EMBEDDED_ACCEPTOR", ""));
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/it/short-viewer-token/bridge.log")))
+                .contains("VIEWER_TOKEN must be at least 16 characters").doesNotContain("short\n");
+    }
+
     /** With a Page id and token, the bridge asks the Graph API at start and names the fields Meta would not send. */
     @Test
     void warnsAtStartWhenThePageMissesRoutedFields() throws Exception {
         try (FakeGraphApi graph = new FakeGraphApi()) {
             graph.subscribePage("messages", "messaging_postbacks");
+            // the log is kept across runs: only this run's warning counts
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("target/it/subscription-check/bridge.log"));
             try (BridgeProcess bridge = BridgeProcess.startFresh("subscription-check", Map.of(
                     "BROKER_EMBEDDED_ACCEPTOR", "", "GRAPH_API_BASE_URL", graph.baseUrl(),
                     "META_PAGE_ID", FakeGraphApi.PAGE_ID, "META_PAGE_ACCESS_TOKEN", FakeGraphApi.PAGE_TOKEN,

@@ -34,7 +34,7 @@ class EventStoreTest {
     void startBroker() throws Exception {
         broker = new EmbeddedBroker(data, "", "", "", 1000);
         broker.start();
-        store = new EventStore(factory, new BridgeMetrics(meters));
+        store = new EventStore(factory, new BridgeMetrics(meters), null);
     }
 
     @AfterEach

@@ -1,0 +1,116 @@
+package com.messengerbridge.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The latest stored events, for the events viewer on the management port: what Meta's guide means
+ * by "the payload content should be displayed". It keeps the last few events in memory only, and
+ * hands them out with user ids and message texts masked unless the viewer asks to unmask. Off
+ * unless a token is configured; every read needs that token.
+ */
+public final class EventViewer {
+
+    /** One stored event as the viewer shows it. */
+    public record Shown(long sequence, Instant storedAt, String object, String page, String field, String mid,
+            String json) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Keys whose object holds a person's id. */
+    private static final Set<String> PEOPLE = Set.of("sender", "recipient", "from", "user");
+    /** Keys whose text a person wrote, or that identify a person. */
+    private static final Set<String> PRIVATE_TEXT = Set.of("text", "user_ref", "username", "message");
+
+    private final byte[] token;
+    private final int capacity;
+    private final Deque<Shown> latest = new ArrayDeque<>();
+    private long sequence;
+
+    public EventViewer(String token, int capacity) {
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.capacity = capacity;
+    }
+
+    /** Called by the store once an event is committed. */
+    public synchronized void stored(Map<String, Object> properties, String json) {
+        latest.addLast(new Shown(++sequence, Instant.now(), text(properties.get("metaObject")),
+                text(properties.get("metaEntryId")), text(properties.get("metaField")), text(properties.get("metaMid")),
+                json));
+        if (latest.size() > capacity) {
+            latest.removeFirst();
+        }
+    }
+
+    /** The events after {@code after}, oldest first, masked unless {@code unmask}. */
+    public List<Shown> after(long after, boolean unmask) {
+        List<Shown> events;
+        synchronized (this) {
+            events = latest.stream().filter(event -> event.sequence() > after).toList();
+        }
+        if (unmask) {
+            return events;
+        }
+        List<Shown> masked = new ArrayList<>(events.size());
+        for (Shown event : events) {
+            masked.add(new Shown(event.sequence(), event.storedAt(), event.object(), event.page(), event.field(),
+                    event.mid(), mask(event.json(), event.page())));
+        }
+        return masked;
+    }
+
+    /** Constant time, so the token cannot be guessed a character at a time. */
+    public boolean accepts(String presented) {
+        return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** User ids keep their last 4 digits; texts a person wrote become their length. The Page's own id stays. */
+    static String mask(String json, String pageId) {
+        try {
+            JsonNode tree = JSON.readTree(json);
+            maskNode(tree, pageId, false);
+            return JSON.writeValueAsString(tree);
+        } catch (IOException notJson) {
+            return "(not shown)";
+        }
+    }
+
+    private static void maskNode(JsonNode node, String pageId, boolean person) {
+        if (node instanceof ObjectNode object) {
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                JsonNode value = field.getValue();
+                String key = field.getKey();
+                if (value.isValueNode() && person && key.equals("id") && !value.asText().equals(pageId)) {
+                    field.setValue(new TextNode(maskId(value.asText())));
+                } else if (value.isTextual() && PRIVATE_TEXT.contains(key)) {
+                    field.setValue(new TextNode("(" + value.asText().length() + " characters, masked)"));
+                } else {
+                    maskNode(value, pageId, PEOPLE.contains(key));
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(item -> maskNode(item, pageId, false));
+        }
+    }
+
+    private static String maskId(String id) {
+        return id.length() <= 4 ? "****" : "****" + id.substring(id.length() - 4);
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+}
