@@ -1,0 +1,122 @@
+package com.messengerbridge.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * No Docker engine runs here, so the container files are checked by reading them: the compose
+ * file's services, ports, environment and mounts must agree with the Dockerfile, the bridge's
+ * settings and the README.
+ */
+class ContainerFilesTest {
+
+    private static Map<String, Object> services;
+    private static String dockerfile;
+    private static String readme;
+    private static Map<String, String> settings;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void read() throws Exception {
+        Map<String, Object> compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("docker-compose.yml")));
+        services = (Map<String, Object>) compose.get("services");
+        dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile"));
+        readme = Files.readString(Path.of("README.md"));
+        settings = Settings.declared();
+    }
+
+    @Test
+    void theBrokerIsArtemis244() {
+        assertThat(service("artemis").get("image").toString()).matches("apache/activemq-artemis:2\\.44\\.\\d+");
+        assertThat(strings(service("artemis"), "ports")).contains("61616:61616");
+        assertThat(readme).contains(service("artemis").get("image").toString());
+    }
+
+    @Test
+    void theBridgeIsBuiltFromTheProjectsDockerfileOnAJre17AsNonRoot() {
+        Map<String, Object> build = map(service("bridge"), "build");
+        assertThat(Path.of(build.get("context").toString(), build.get("dockerfile").toString())).isRegularFile();
+        assertThat(dockerfile).containsPattern("(?m)^FROM eclipse-temurin:17-jre\\s*$")
+                .containsPattern("(?m)^USER (?!root|0)\\w+")
+                .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/messenger-bridge.jar\"]");
+    }
+
+    @Test
+    void portsAreTheBridgesDefaultsAndExposed() {
+        String http = settings.get("HTTP_PORT");
+        String management = settings.get("MANAGEMENT_PORT");
+        assertThat(strings(service("bridge"), "ports")).containsExactlyInAnyOrder(http + ":" + http,
+                management + ":" + management);
+        assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + http + " " + management + "$");
+    }
+
+    @Test
+    void theHealthCheckAsksReadinessOnTheManagementPort() {
+        String ready = "http://localhost:" + settings.get("MANAGEMENT_PORT") + "/observe/health/ready";
+        assertThat(strings(map(service("bridge"), "healthcheck"), "test")).contains(ready);
+        assertThat(dockerfile).contains("HEALTHCHECK").contains("/observe/health/ready");
+        assertThat(readme).contains("/observe/health/ready");
+    }
+
+    @Test
+    void everyEnvironmentNameIsASettingTheReadmeDocuments() throws Exception {
+        Map<String, Object> environment = map(service("bridge"), "environment");
+        assertThat(environment).containsKeys("META_APP_SECRET", "META_VERIFY_TOKEN", "BROKER_URL", "BROKER_USER",
+                "BROKER_PASSWORD");
+        for (String name : environment.keySet()) {
+            assertThat(Settings.known(name)).as("%s is read by the bridge", name).isTrue();
+            // a sink's variable is documented as SINK_HTTP_<TYPE>, and this one by its example
+            assertThat(readme).as("%s in the README", name).contains(name.startsWith("SINK_HTTP_")
+                    ? "`SINK_HTTP_<TYPE>`" : "`" + name + "`").contains(name);
+        }
+        assertThat(environment.get("BROKER_URL").toString()).isEqualTo("tcp://artemis:61616");
+    }
+
+    @Test
+    void theRoutesMountIsWhereTheBridgeReadsThem() throws Exception {
+        List<String> volumes = strings(service("bridge"), "volumes");
+        assertThat(volumes).contains("./routes:/app/routes:ro");
+        for (String volume : volumes) {
+            assertThat(Path.of(volume.split(":")[0])).as("mounted from the project").isDirectory();
+        }
+        assertThat(dockerfile).contains("WORKDIR /app").contains("COPY routes ./routes");
+        assertThat(Files.readString(Path.of("src/main/resources/application.properties")))
+                .contains("camel.main.routes-include-pattern=file:routes/*.camel.yaml");
+        assertThat(settings.get("BROKER_DATA_DIR")).isEqualTo("data/artemis");
+        assertThat(dockerfile).contains("VOLUME /app/data");
+    }
+
+    @Test
+    void theSinkStandInIsOptionalAndReachableByTheBridge() {
+        assertThat(strings(service("sink"), "profiles")).containsExactly("sink");
+        assertThat(readme).contains("SINK_HTTP_MESSAGES=http://sink:8080/messages docker compose --profile sink up");
+        assertThat(map(service("sink"), "environment")).containsEntry("HTTP_PORT", 8080);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(String name) {
+        assertThat(services).containsKey(name);
+        return (Map<String, Object>) services.get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        assertThat(parent).containsKey(key);
+        return (Map<String, Object>) parent.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Map<String, Object> parent, String key) {
+        assertThat(parent).containsKey(key);
+        return ((List<Object>) parent.get(key)).stream().map(String::valueOf).toList();
+    }
+}

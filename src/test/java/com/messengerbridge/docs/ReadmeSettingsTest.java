@@ -1,0 +1,50 @@
+package com.messengerbridge.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The README's settings table is the users' reference: every key the bridge reads, with its default. */
+class ReadmeSettingsTest {
+
+    @Test
+    void everySettingIsInTheTableWithItsDefault() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Settings"), readme.indexOf("\n## ", readme.indexOf("## Settings") + 3));
+        List<String> rows = section.lines().filter(line -> line.startsWith("| `")).toList();
+
+        for (Map.Entry<String, String> setting : Settings.declared().entrySet()) {
+            String name = setting.getKey();
+            List<String> row = rows.stream().filter(line -> line.split("\\|")[1].contains("`" + name + "`")).toList();
+            assertThat(row).as("a row for %s", name).hasSize(1);
+            String defaults = row.get(0).split("\\|")[2];
+            if (setting.getValue().isBlank()) {
+                assertThat(defaults).as("the default of %s", name).containsAnyOf("empty", "none", "(required)");
+            } else {
+                assertThat(defaults).as("the default of %s", name).contains("`" + setting.getValue() + "`");
+            }
+        }
+    }
+
+    @Test
+    void theTableListsNothingTheBridgeDoesNotRead() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Settings"), readme.indexOf("\n## ", readme.indexOf("## Settings") + 3));
+        section.lines().filter(line -> line.startsWith("| `")).forEach(line -> {
+            java.util.regex.Matcher names = java.util.regex.Pattern.compile("`([A-Z][A-Z0-9_<>]+)`")
+                    .matcher(line.split("\\|")[1]);
+            while (names.find()) {
+                String name = names.group(1).replace("<TYPE>", "MESSAGES");
+                try {
+                    assertThat(Settings.known(name) || name.startsWith("CAMEL_MAIN_")).as(name).isTrue();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+    }
+}
