@@ -146,10 +146,13 @@ public final class EventStore {
         }
     }
 
+    /**
+     * Only the broker's duplicate-id refusal: a transaction rolled back for another reason (a
+     * failover to the backup broker, say) stored nothing, and must not be taken for a duplicate.
+     */
     private static boolean isDuplicate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause.getClass().getSimpleName().equals("ActiveMQDuplicateIdException")
-                    || cause instanceof jakarta.jms.TransactionRolledBackException) {
+            if (cause.getClass().getSimpleName().equals("ActiveMQDuplicateIdException")) {
                 return true;
             }
         }
