@@ -102,6 +102,35 @@ class ContainerFilesTest {
         assertThat(map(service("sink"), "environment")).containsEntry("HTTP_PORT", 8080);
     }
 
+    @Test
+    void theHaProfileIsAReplicatedPairUnderTwoBridgesBehindABalancer() throws Exception {
+        String primary = map(service("artemis-primary"), "environment").get("EXTRA_ARGS").toString();
+        String backup = map(service("artemis-backup"), "environment").get("EXTRA_ARGS").toString();
+        assertThat(service("artemis-primary").get("image")).isEqualTo(service("artemis").get("image"));
+        assertThat(service("artemis-backup").get("image")).isEqualTo(service("artemis").get("image"));
+        assertThat(primary).contains("--replicated").contains("--staticCluster tcp://artemis-backup:61616")
+                .doesNotContain("--backup");
+        assertThat(backup).contains("--replicated").contains("--backup")
+                .contains("--staticCluster tcp://artemis-primary:61616");
+        for (String bridge : List.of("bridge-ha-1", "bridge-ha-2")) {
+            assertThat(strings(service(bridge), "profiles")).containsExactly("ha");
+            Map<String, Object> environment = map(service(bridge), "environment");
+            assertThat(environment.get("BROKER_URL").toString()).isEqualTo(
+                    "(tcp://artemis-primary:61616,tcp://artemis-backup:61616)?ha=true&reconnectAttempts=-1");
+            for (String name : environment.keySet()) {
+                assertThat(Settings.known(name)).as(name).isTrue();
+            }
+            assertThat(strings(map(service(bridge), "healthcheck"), "test"))
+                    .contains("http://localhost:" + settings.get("MANAGEMENT_PORT") + "/observe/health/ready");
+        }
+        assertThat(strings(service("balancer"), "ports")).containsExactly("1337:1337");
+        String mount = strings(service("balancer"), "volumes").get(0).split(":")[0];
+        assertThat(Path.of(mount)).isRegularFile();
+        assertThat(Files.readString(Path.of(mount))).contains("server bridge-ha-1:" + settings.get("HTTP_PORT"))
+                .contains("server bridge-ha-2:" + settings.get("HTTP_PORT")).contains("location /webhook");
+        assertThat(readme).contains("docker compose --profile ha up");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> service(String name) {
         assertThat(services).containsKey(name);

@@ -32,6 +32,25 @@ final class ArtemisDistribution implements AutoCloseable {
 
     /** Creates a fresh instance under {@code target/it/<name>} with every port shifted by {@code portOffset}. */
     static ArtemisDistribution create(String name, int portOffset) throws Exception {
+        return create(name, portOffset, List.of());
+    }
+
+    /**
+     * One half of a replicated primary/backup pair, the distribution's own HA: the primary holds the
+     * journal and copies every write to the backup, which takes over when the primary dies.
+     */
+    static ArtemisDistribution createReplicated(String name, int portOffset, int otherPortOffset, boolean backup)
+            throws Exception {
+        List<String> ha = new java.util.ArrayList<>(List.of("--replicated", "--failover-on-shutdown",
+                "--cluster-user", "cluster", "--cluster-password", "cluster-test-password", "--host", "127.0.0.1",
+                "--staticCluster", "tcp://127.0.0.1:" + (61616 + otherPortOffset)));
+        if (backup) {
+            ha.add("--backup");
+        }
+        return create(name, portOffset, ha);
+    }
+
+    private static ArtemisDistribution create(String name, int portOffset, List<String> extra) throws Exception {
         Path home = Path.of(System.getProperty("artemis.home", "target/apache-artemis-2.44.0"));
         if (!Files.isRegularFile(home.resolve("bin/artemis"))) {
             throw new IllegalStateException("no Artemis distribution at " + home + ": run the tests with 'mvn verify'");
@@ -39,10 +58,12 @@ final class ArtemisDistribution implements AutoCloseable {
         Path instance = Path.of("target/it", name, "artemis").toAbsolutePath();
         // a fresh journal: a duplicate-id cache left from an earlier run would swallow this run's events
         deleteRecursively(instance);
-        run(List.of("bash", home.resolve("bin/artemis").toString(), "create", "--user", USER, "--password", PASSWORD,
-                "--require-login", "--silent", "--force", "--no-web", "--no-autotune",
-                "--port-offset", Integer.toString(portOffset), instance.toString()),
-                instance.getParent().resolve("artemis-create.log"));
+        List<String> command = new java.util.ArrayList<>(List.of("bash", home.resolve("bin/artemis").toString(),
+                "create", "--user", USER, "--password", PASSWORD, "--require-login", "--silent", "--force", "--no-web",
+                "--no-autotune", "--port-offset", Integer.toString(portOffset)));
+        command.addAll(extra);
+        command.add(instance.toString());
+        run(command, instance.getParent().resolve("artemis-create.log"));
         return new ArtemisDistribution(instance, portOffset);
     }
 
@@ -54,14 +75,47 @@ final class ArtemisDistribution implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
-    /** Starts the broker and returns once it accepts a JMS login. */
-    ArtemisDistribution start() throws Exception {
+    /** Starts a backup: it accepts no client until it takes over, so this returns once it runs. */
+    ArtemisDistribution startBackup() throws Exception {
+        launch();
+        return this;
+    }
+
+    /** Waits until the broker's log says this, e.g. that a backup is in sync with its primary. */
+    void awaitLog(String text, Duration timeout) throws Exception {
+        Path log = instance.resolve("log/console.log");
+        Instant deadline = Instant.now().plus(timeout);
+        while (!Files.exists(log) || !Files.readString(log).contains(text)) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Artemis never logged '" + text + "'; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** SIGKILL of the broker and its JVM: a crash, not a shutdown. */
+    void kill() throws InterruptedException {
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor();
+    }
+
+    int port() {
+        return port;
+    }
+
+    private void launch() throws IOException {
         Path log = instance.resolve("log/console.log");
         Files.createDirectories(log.getParent());
         process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+    }
+
+    /** Starts the broker and returns once it accepts a JMS login. */
+    ArtemisDistribution start() throws Exception {
+        Path log = instance.resolve("log/console.log");
+        launch();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url(), USER, PASSWORD);
         while (true) {

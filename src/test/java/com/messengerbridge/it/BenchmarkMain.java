@@ -38,7 +38,7 @@ public final class BenchmarkMain {
     private final int warmUpSeconds = Integer.getInteger("bench.warmup.seconds", 20);
     private final int cWarmUpSeconds = Integer.getInteger("bench.c.warmup.seconds", 15);
     /** Which scenarios run, e.g. "C" to look at latency alone; M and S always come with the bridge. */
-    private final String scenarios = System.getProperty("bench.scenarios", "ABCD").toUpperCase();
+    private final String scenarios = System.getProperty("bench.scenarios", "ABCDH").toUpperCase();
     private final List<String[]> rows = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -90,6 +90,9 @@ public final class BenchmarkMain {
                 bridge.close();
             }
         }
+        if (runs('H')) {
+            scenarioH();
+        }
         printTable();
     }
 
@@ -121,22 +124,9 @@ public final class BenchmarkMain {
     private double scenarioA(BridgeProcess bridge, BrokerClient broker) throws Exception {
         int threads = 2;
         long bodies = 10_000L * seconds;
-        Path file = WORK.resolve("a-bodies.txt");
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (long i = 0; i < bodies; i++) {
-                String body = Events.page(event());
-                out.write(Webhook.sign(BridgeProcess.APP_SECRET, body.getBytes(StandardCharsets.UTF_8)));
-                out.write('\t');
-                out.write(body);
-                out.write('\n');
-            }
-        }
+        Path file = signedBodies("a-bodies.txt", bodies);
         System.out.println("A: 1-event POSTs, 64 connections, " + seconds + " s (wrk)");
-        Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c64", "-d" + seconds + "s", "--latency", "-s",
-                "bench/post.lua", "http://127.0.0.1:" + bridge.httpPort(), "--", file.toString(),
-                Integer.toString(threads)).redirectErrorStream(true).start();
-        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        wrk.waitFor();
+        String output = awaitOutput(wrk(bridge.httpPort(), file, threads, 64));
         System.out.println(output);
         long requests = Long.parseLong(find(output, "(\\d+) requests in"));
         long errors = optional(output, "Non-2xx or 3xx responses: (\\d+)") + socketErrors(output);
@@ -148,6 +138,79 @@ public final class BenchmarkMain {
                 ">= 5,000 req/s", (rate >= 5000 ? "met" : "MISSED") + "; " + check));
         Files.delete(file);
         return rate;
+    }
+
+    /** wrk cycling the pre-signed bodies of {@code file}. */
+    private Process wrk(int port, Path file, int threads, int connections) throws Exception {
+        return new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
+                "bench/post.lua", "http://127.0.0.1:" + port, "--", file.toString(), Integer.toString(threads))
+                .redirectErrorStream(true).start();
+    }
+
+    private static String awaitOutput(Process process) throws Exception {
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    /** Pre-signed one-event bodies, each event unique, for wrk. */
+    private Path signedBodies(String name, long count) throws Exception {
+        Path file = WORK.resolve(name);
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (long i = 0; i < count; i++) {
+                String body = Events.page(event());
+                out.write(Webhook.sign(BridgeProcess.APP_SECRET, body.getBytes(StandardCharsets.UTF_8)));
+                out.write('\t');
+                out.write(body);
+                out.write('\n');
+            }
+        }
+        return file;
+    }
+
+    /**
+     * H: two bridges on a replicated primary/backup pair (the HA topology of the README), each
+     * driven by its own wrk at 32 connections with unique events: requests/s of both together.
+     */
+    private void scenarioH() throws Exception {
+        System.out.println("H: two bridges on a replicated Artemis pair, 2 x 32 connections, " + seconds + " s");
+        try (ArtemisDistribution primary = ArtemisDistribution.createReplicated("bench-ha-primary", 1700, 1800, false)
+                .start();
+                ArtemisDistribution backup = ArtemisDistribution.createReplicated("bench-ha-backup", 1800, 1700, true)
+                        .startBackup();
+                BrokerClient broker = new BrokerClient(primary.url(), ArtemisDistribution.USER,
+                        ArtemisDistribution.PASSWORD)) {
+            backup.awaitLog("AMQ221024", Duration.ofSeconds(90)); // in sync with the primary
+            Map<String, String> env = BridgeProcess.env("BROKER_URL", "(" + primary.url() + "," + backup.url()
+                    + ")?ha=true&reconnectAttempts=-1", "BROKER_USER", ArtemisDistribution.USER, "BROKER_PASSWORD",
+                    ArtemisDistribution.PASSWORD, "WEBHOOK_LOG_LEVEL", "WARN");
+            try (BridgeProcess first = BridgeProcess.startFresh("bench-ha-1", env);
+                    BridgeProcess second = BridgeProcess.startFresh("bench-ha-2", env)) {
+                warmUp(first, broker);
+                warmUp(second, broker);
+                Path firstBodies = signedBodies("h1-bodies.txt", 5_000L * seconds);
+                Path secondBodies = signedBodies("h2-bodies.txt", 5_000L * seconds);
+                Process one = wrk(first.httpPort(), firstBodies, 1, 32);
+                Process two = wrk(second.httpPort(), secondBodies, 1, 32);
+                String outputOne = awaitOutput(one);
+                String outputTwo = awaitOutput(two);
+                System.out.println(outputOne + outputTwo);
+                double rate = Double.parseDouble(find(outputOne, "Requests/sec:\\s+([\\d.]+)"))
+                        + Double.parseDouble(find(outputTwo, "Requests/sec:\\s+([\\d.]+)"));
+                long acknowledged = Long.parseLong(find(outputOne, "(\\d+) requests in"))
+                        + Long.parseLong(find(outputTwo, "(\\d+) requests in"))
+                        - optional(outputOne, "Non-2xx or 3xx responses: (\\d+)")
+                        - optional(outputTwo, "Non-2xx or 3xx responses: (\\d+)");
+                long errors = optional(outputOne, "Non-2xx or 3xx responses: (\\d+)") + socketErrors(outputOne)
+                        + optional(outputTwo, "Non-2xx or 3xx responses: (\\d+)") + socketErrors(outputTwo);
+                String check = check(broker, acknowledged, true);
+                rows.add(row("H", "two bridges, replicated pair, 2 x 32 connections, " + seconds + " s", fmt(rate)
+                        + " req/s, errors " + errors + ", p99 " + find(outputOne, "99%\\s+(\\S+)") + " / "
+                        + find(outputTwo, "99%\\s+(\\S+)"), "", check));
+                Files.delete(firstBodies);
+                Files.delete(secondBodies);
+            }
+        }
     }
 
     /** B: 100 events a request, 32 connections, closed loop. */

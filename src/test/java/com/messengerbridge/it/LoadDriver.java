@@ -18,11 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoadDriver {
 
-    /** One request: its events, the status (-1: no answer at all) and how long the answer took. */
-    record Sent(List<String> mids, int status, Duration took) {
+    /**
+     * One request: its events, the status (-1: no answer at all), how long the answer took, which
+     * bridge was asked (its index) and when.
+     */
+    record Sent(List<String> mids, int status, Duration took, int bridge, Instant at) {
     }
 
-    private final Webhook webhook;
+    private final List<Webhook> webhooks;
     private final String run;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
@@ -31,7 +34,12 @@ final class LoadDriver {
     private final List<Thread> threads = new ArrayList<>();
 
     LoadDriver(Webhook webhook, String run) {
-        this.webhook = webhook;
+        this(List.of(webhook), run);
+    }
+
+    /** Each request goes to every one of these bridges, as Meta's retries through a load balancer would. */
+    LoadDriver(List<Webhook> webhooks, String run) {
+        this.webhooks = webhooks;
         this.run = run;
     }
 
@@ -59,17 +67,20 @@ final class LoadDriver {
             mids.add(mid);
             items[i] = Events.message(user, mid, 1718040000000L + n, "load " + n);
         }
-        Instant start = Instant.now();
-        int status;
-        try {
-            status = webhook.post(Events.page(items)).statusCode();
-        } catch (RuntimeException noAnswer) {
-            status = -1;
-            sleepQuietly(20); // the bridge is gone: do not spin
-        }
-        sent.add(new Sent(mids, status, Duration.between(start, Instant.now())));
-        if (status == 200) {
-            acknowledged.addAll(mids);
+        String body = Events.page(items);
+        for (int bridge = 0; bridge < webhooks.size(); bridge++) {
+            Instant start = Instant.now();
+            int status;
+            try {
+                status = webhooks.get(bridge).post(body).statusCode();
+            } catch (RuntimeException noAnswer) {
+                status = -1;
+                sleepQuietly(20); // the bridge is gone: do not spin
+            }
+            sent.add(new Sent(mids, status, Duration.between(start, Instant.now()), bridge, start));
+            if (status == 200) {
+                acknowledged.addAll(mids);
+            }
         }
     }
 

@@ -327,14 +327,14 @@ class ReliabilityIT {
         return (int) load.sent().stream().filter(s -> s.status() != 200).count();
     }
 
-    private static int readiness(BridgeProcess bridge) throws Exception {
+    static int readiness(BridgeProcess bridge) throws Exception {
         HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + bridge.managementPort() + "/observe/health/ready"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
         return response.statusCode();
     }
 
-    private static void awaitReadiness(BridgeProcess bridge, int status) throws Exception {
+    static void awaitReadiness(BridgeProcess bridge, int status) throws Exception {
         Instant deadline = Instant.now().plus(WAIT);
         while (readiness(bridge) != status) {
             assertThat(Instant.now()).as("readiness %d", status).isBefore(deadline);
@@ -343,7 +343,7 @@ class ReliabilityIT {
     }
 
     /** Every acknowledged event is stored, none twice; prints the scenario's one line. */
-    private static void assertNothingLost(String scenario, Set<String> acknowledged, String url, String user,
+    static void assertNothingLost(String scenario, Set<String> acknowledged, String url, String user,
             String password) throws JMSException {
         Map<String, Integer> copies = new HashMap<>();
         try (BrokerClient broker = new BrokerClient(url, user, password)) {
