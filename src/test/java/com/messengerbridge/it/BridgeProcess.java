@@ -58,6 +58,11 @@ final class BridgeProcess implements AutoCloseable {
         int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT")) : freePort();
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(List.of(System.getProperty("bridge.java.options", "-Xmx256m").split(" ")));
+        // the class-data archive the build made for this jar, as the run command and the container use it
+        Path classData = jar.resolveSibling("messenger-bridge.jsa");
+        if (Files.isRegularFile(classData)) {
+            command.add("-XX:SharedArchiveFile=" + classData);
+        }
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Path.of("").toAbsolutePath().toFile())
