@@ -119,7 +119,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
             throws Exception {
         InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")), metrics);
         metrics.watch(limit);
-        context.getRegistry().bind("inFlightLimit", limit);
         String path = settings.get("webhook.path");
         String router = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(settings.get("camel.server.port")));
         context.addStartupListener((camel, alreadyStarted) -> {

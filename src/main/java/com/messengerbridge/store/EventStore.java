@@ -1,5 +1,7 @@
 package com.messengerbridge.store;
 
+import com.messengerbridge.observe.BridgeMetrics;
+import com.messengerbridge.observe.EventViewer;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -13,8 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.messengerbridge.observe.BridgeMetrics;
-import com.messengerbridge.observe.EventViewer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -88,7 +88,7 @@ public final class EventStore {
             try {
                 send(session, producer, outbox);
                 session.commit();
-                count(outbox, BridgeMetrics.STORED);
+                report(outbox, BridgeMetrics.STORED);
                 return;
             } catch (JMSException refused) {
                 if (!isDuplicate(refused)) {
@@ -99,7 +99,7 @@ public final class EventStore {
             }
             storeOneByOne(session, producer, outbox);
         } catch (JMSException | RuntimeException failed) {
-            count(outbox, BridgeMetrics.NOT_STORED);
+            report(outbox, BridgeMetrics.NOT_STORED);
             throw failed;
         }
     }
@@ -110,18 +110,18 @@ public final class EventStore {
             try {
                 send(session, producer, List.of(event));
                 session.commit();
-                count(List.of(event), BridgeMetrics.STORED);
+                report(List.of(event), BridgeMetrics.STORED);
             } catch (JMSException refused) {
                 if (!isDuplicate(refused)) {
                     throw refused;
                 }
-                count(List.of(event), BridgeMetrics.DUPLICATE);
+                report(List.of(event), BridgeMetrics.DUPLICATE);
             }
         }
     }
 
-    /** One counter increment per object and field of the request, not one per event; the viewer sees what was stored. */
-    private void count(List<Pending> events, String outcome) {
+    /** Counts the outcome, one increment per object and field, not per event; the viewer sees what was stored. */
+    private void report(List<Pending> events, String outcome) {
         if (viewer != null && outcome.equals(BridgeMetrics.STORED)) {
             events.stream().filter(event -> !event.forSink()).forEach(event -> viewer.stored(event.properties(),
                     event.body()));
