@@ -76,4 +76,16 @@ class StartupIT {
             }
         }
     }
+
+    /** The subscribe command as users run it: the fields it would subscribe are the routing table's. */
+    @Test
+    void theSubscribeCommandReadsTheRoutingTable() throws Exception {
+        Process process = new ProcessBuilder("bin/subscribe", "fields").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertThat(process.waitFor()).isZero();
+        assertThat(output).isEqualTo(String.join(",", com.messengerbridge.tools.RoutedFields.of(
+                com.messengerbridge.tools.RoutedFields.DEFAULT_TABLE)));
+        assertThat(output.split(",")).contains("messages", "messaging_postbacks", "standby");
+    }
 }
