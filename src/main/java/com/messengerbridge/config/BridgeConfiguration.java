@@ -20,12 +20,14 @@ import com.messengerbridge.webhook.WebhookEnvelopeReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -88,10 +90,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("VIEWER_TOKEN must be at least 16 characters: it guards user data");
         }
         EventViewer viewer = new EventViewer(token, Integer.parseInt(settings.get("viewer.events")));
-        String router = VertxPlatformHttpRouter.getRouterNameFromPort(
-                Integer.parseInt(settings.get("camel.management.port")));
-        context.addStartupListener((camel, alreadyStarted) -> {
-            new EventViewerHttp(viewer).addTo(VertxPlatformHttpRouter.lookup(camel, router));
+        onceServing(context, settings.get("camel.management.port"), router -> {
+            new EventViewerHttp(viewer).addTo(router);
             LOG.info("events viewer on the management port at {} (token required)", EventViewerHttp.PATH);
         });
         return viewer;
@@ -120,11 +120,16 @@ public final class BridgeConfiguration implements CamelConfiguration {
         InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")), metrics);
         metrics.watch(limit);
         String path = settings.get("webhook.path");
-        String router = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(settings.get("camel.server.port")));
-        context.addStartupListener((camel, alreadyStarted) -> {
-            // order -1: before the route platform-http adds for the webhook, and before its body handler
-            VertxPlatformHttpRouter.lookup(camel, router).route(path).order(-1).handler(limit);
-        });
+        // order -1: before the route platform-http adds for the webhook, and before its body handler
+        onceServing(context, settings.get("camel.server.port"),
+                router -> router.route(path).order(-1).handler(limit));
+    }
+
+    /** Adds to the Vert.x router of the HTTP server on this port once Camel has started it. */
+    private static void onceServing(CamelContext context, String port, Consumer<Router> addition) throws Exception {
+        String name = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(port));
+        context.addStartupListener((camel, alreadyStarted) ->
+                addition.accept(VertxPlatformHttpRouter.lookup(camel, name)));
     }
 
     /** Binds the sink beans and, once the YAML template is loaded, creates a route per configured sink. */

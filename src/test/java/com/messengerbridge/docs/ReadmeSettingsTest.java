@@ -13,9 +13,7 @@ class ReadmeSettingsTest {
 
     @Test
     void everySettingIsInTheTableWithItsDefault() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        String section = readme.substring(readme.indexOf("## Settings"), readme.indexOf("\n## ", readme.indexOf("## Settings") + 3));
-        List<String> rows = section.lines().filter(line -> line.startsWith("| `")).toList();
+        List<String> rows = tableRows();
 
         for (Map.Entry<String, String> setting : Settings.declared().entrySet()) {
             String name = setting.getKey();
@@ -32,9 +30,7 @@ class ReadmeSettingsTest {
 
     @Test
     void theTableListsNothingTheBridgeDoesNotRead() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        String section = readme.substring(readme.indexOf("## Settings"), readme.indexOf("\n## ", readme.indexOf("## Settings") + 3));
-        section.lines().filter(line -> line.startsWith("| `")).forEach(line -> {
+        tableRows().forEach(line -> {
             java.util.regex.Matcher names = java.util.regex.Pattern.compile("`([A-Z][A-Z0-9_<>]+)`")
                     .matcher(line.split("\\|")[1]);
             while (names.find()) {
@@ -46,5 +42,13 @@ class ReadmeSettingsTest {
                 }
             }
         });
+    }
+
+    /** The rows of the README's settings table. */
+    private static List<String> tableRows() throws java.io.IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("## Settings");
+        return readme.substring(start, readme.indexOf("\n## ", start + 3)).lines()
+                .filter(line -> line.startsWith("| `")).toList();
     }
 }

@@ -17,12 +17,18 @@ final class Settings {
     private Settings() {
     }
 
+    private static Map<String, String> declared;
+
     /** Variable name to default ("" when empty), from application.properties and log4j2.properties. */
-    static Map<String, String> declared() throws IOException {
+    static synchronized Map<String, String> declared() throws IOException {
+        if (declared != null) {
+            return declared;
+        }
         Map<String, String> settings = new TreeMap<>();
         collect(PLACEHOLDER, Files.readString(Path.of("src/main/resources/application.properties")), settings);
         collect(LOG4J, Files.readString(Path.of("src/main/resources/log4j2.properties")), settings);
-        return settings;
+        declared = Map.copyOf(settings);
+        return declared;
     }
 
     private static void collect(Pattern pattern, String text, Map<String, String> settings) {

@@ -27,12 +27,15 @@ final class BridgeProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path log;
+    /** Where this process's lines start: the file keeps the lines of earlier runs and restarts. */
+    private final long logOffset;
     private final int httpPort;
     private final int managementPort;
     private final Process process;
 
-    private BridgeProcess(Path log, int httpPort, int managementPort, Process process) {
+    private BridgeProcess(Path log, long logOffset, int httpPort, int managementPort, Process process) {
         this.log = log;
+        this.logOffset = logOffset;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.process = process;
@@ -79,9 +82,9 @@ final class BridgeProcess implements AutoCloseable {
         environment.putAll(env);
         // the log is kept across restarts: only what this process writes counts as its start
         long logOffset = Files.exists(log) ? Files.size(log) : 0;
-        BridgeProcess bridge = new BridgeProcess(log, httpPort, managementPort, builder.start());
+        BridgeProcess bridge = new BridgeProcess(log, logOffset, httpPort, managementPort, builder.start());
 
-        bridge.awaitStarted(logOffset);
+        bridge.awaitStarted();
         return bridge;
     }
 
@@ -120,8 +123,9 @@ final class BridgeProcess implements AutoCloseable {
         return managementPort;
     }
 
+    /** What this process logged, not the runs before it. */
     String log() {
-        return logSince(0);
+        return logSince(logOffset);
     }
 
     private String logSince(long offset) {
@@ -133,7 +137,7 @@ final class BridgeProcess implements AutoCloseable {
         }
     }
 
-    private void awaitStarted(long logOffset) throws InterruptedException {
+    private void awaitStarted() throws InterruptedException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (!logSince(logOffset).contains("(messenger-bridge) started in")) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {

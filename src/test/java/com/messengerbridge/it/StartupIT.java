@@ -54,8 +54,6 @@ class StartupIT {
     void warnsAtStartWhenThePageMissesRoutedFields() throws Exception {
         try (FakeGraphApi graph = new FakeGraphApi()) {
             graph.subscribePage("messages", "messaging_postbacks");
-            // the log is kept across runs: only this run's warning counts
-            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("target/it/subscription-check/bridge.log"));
             try (BridgeProcess bridge = BridgeProcess.startFresh("subscription-check", Map.of(
                     "BROKER_EMBEDDED_ACCEPTOR", "", "GRAPH_API_BASE_URL", graph.baseUrl(),
                     "META_PAGE_ID", FakeGraphApi.PAGE_ID, "META_PAGE_ACCESS_TOKEN", FakeGraphApi.PAGE_TOKEN,
