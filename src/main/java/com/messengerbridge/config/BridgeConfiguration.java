@@ -74,7 +74,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
         JmsPoolConnectionFactory connections = connectionFactory(context, settings);
         context.getRegistry().bind("bridgeConnectionFactory", connections);
-        context.getRegistry().bind("eventStore", new EventStore(connections, metrics, eventViewer(context, settings)));
+        context.getRegistry().bind("eventStore", new EventStore(connections, metrics, eventViewer(context, settings),
+                Long.parseLong(settings.get("broker.store-timeout-ms")),
+                Integer.parseInt(settings.get("webhook.max-in-flight"))));
         configureHttpSinks(context, settings);
         limitRequestsInFlight(context, settings, metrics);
         checkPageSubscription(context, settings);

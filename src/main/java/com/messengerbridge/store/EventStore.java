@@ -15,6 +15,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -26,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * broker one journal sync instead of one per event, and the 200 follows its commit. When Meta
  * resends events the broker already has, Artemis refuses the whole transaction; the events are
  * then stored one transaction each, so the broker refuses just the duplicates, and they are counted.
+ * <p>
+ * Each store has a deadline: a broker that vanishes without closing the connection (a host or
+ * container gone, a network cut) makes every blocking call wait its whole call timeout, and the
+ * send, the rollback and the close add up past Meta's 5 seconds. Past the deadline the request
+ * gets its 503 while the broker calls finish on a store thread; whatever they stored after all is
+ * a duplicate that the broker drops when Meta sends the request again.
  */
 public final class EventStore {
 
@@ -38,12 +52,39 @@ public final class EventStore {
     private final ConnectionFactory connections;
     private final BridgeMetrics metrics;
     private final EventViewer viewer;
+    private final long timeoutMillis;
+    /** At most one store per request in flight: past that, a store is refused, not queued. */
+    private final ThreadPoolExecutor storeThreads;
 
-    /** {@code viewer}: null unless the events viewer is on. */
-    public EventStore(ConnectionFactory connections, BridgeMetrics metrics, EventViewer viewer) {
+    /**
+     * @param viewer        null unless the events viewer is on
+     * @param timeoutMillis how long a request waits for its events to be stored before its 503
+     * @param maxStores     stores under way at once (the requests in flight, and those past their deadline)
+     */
+    public EventStore(ConnectionFactory connections, BridgeMetrics metrics, EventViewer viewer, long timeoutMillis,
+            int maxStores) {
         this.connections = connections;
         this.metrics = metrics;
         this.viewer = viewer;
+        this.timeoutMillis = timeoutMillis;
+        AtomicInteger threads = new AtomicInteger();
+        this.storeThreads = new ThreadPoolExecutor(0, maxStores, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "event-store-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Raised for any failure to store a request's events: its reply is a 503, and Meta retries. */
+    public static final class EventsNotStoredException extends JMSException {
+        EventsNotStoredException(String reason, Throwable cause) {
+            super(reason);
+            if (cause != null) {
+                initCause(cause);
+                setLinkedException(cause instanceof Exception exception ? exception : null);
+            }
+        }
     }
 
     /** One event to store: its queue, its JSON, its JMS properties. */
@@ -77,11 +118,41 @@ public final class EventStore {
         outbox.add(new Pending(destination, exchange.getMessage().getBody(String.class), properties));
     }
 
-    /** After the split: every event on the broker, or an exception (and the reply is a 503). */
+    /** After the split: every event on the broker within the deadline, or an exception (and the reply is a 503). */
     public void store(@ExchangeProperty(OUTBOX) List<Pending> outbox) throws JMSException {
         if (outbox == null || outbox.isEmpty()) {
             return;
         }
+        Future<Void> stored;
+        try {
+            stored = storeThreads.submit(() -> {
+                storeNow(outbox);
+                return null;
+            });
+        } catch (RejectedExecutionException busy) {
+            report(outbox, BridgeMetrics.NOT_STORED);
+            throw new EventsNotStoredException("every store thread is waiting on the broker", null);
+        }
+        try {
+            stored.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException late) {
+            report(outbox, BridgeMetrics.NOT_STORED);
+            throw new EventsNotStoredException("the broker did not confirm within " + timeoutMillis + " ms", null);
+        } catch (ExecutionException failed) {
+            report(outbox, BridgeMetrics.NOT_STORED);
+            // any failure, not only the broker's (a pool broken by a failover, say), means a 503
+            if (failed.getCause() instanceof JMSException refused) {
+                throw refused;
+            }
+            throw new EventsNotStoredException(String.valueOf(failed.getCause()), failed.getCause());
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            throw new EventsNotStoredException("interrupted while storing", stopping);
+        }
+    }
+
+    /** On a store thread: the request's events in one transaction, or one by one when some are duplicates. */
+    private void storeNow(List<Pending> outbox) throws JMSException {
         try (Connection connection = connections.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageProducer producer = session.createProducer(null)) {
@@ -98,9 +169,6 @@ public final class EventStore {
                         outbox.size());
             }
             storeOneByOne(session, producer, outbox);
-        } catch (JMSException | RuntimeException failed) {
-            report(outbox, BridgeMetrics.NOT_STORED);
-            throw failed;
         }
     }
 

@@ -34,7 +34,7 @@ class EventStoreTest {
     void startBroker() throws Exception {
         broker = new EmbeddedBroker(data, "", "", "", 1000);
         broker.start();
-        store = new EventStore(factory, new BridgeMetrics(meters), null);
+        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 8);
     }
 
     @AfterEach
@@ -71,6 +71,40 @@ class EventStoreTest {
                 .isInstanceOf(JMSException.class);
         assertThat(events("not_stored")).isEqualTo(1);
         assertThat(events("stored")).isZero();
+    }
+
+    /** A broker gone without a word (no reset, no close): every call would wait; the request does not. */
+    @Test
+    void aBrokerThatNeverAnswersIsANotStoredWithinTheDeadline() {
+        EventStore silent = new EventStore(brokerThat(() -> {
+            Thread.sleep(60_000);
+            return null;
+        }), new BridgeMetrics(meters), null, 300, 8);
+
+        long start = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> silent.store(List.of(event("q.a", "1"))))
+                .isInstanceOf(EventStore.EventsNotStoredException.class).hasMessageContaining("within 300 ms");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(3));
+        assertThat(events("not_stored")).isEqualTo(1);
+    }
+
+    /** A fault that is not the broker's (a connection pool broken by a failover): still not stored, still a 503. */
+    @Test
+    void anyFailureToStoreIsAJmsFailure() {
+        EventStore broken = new EventStore(brokerThat(() -> {
+            throw new NullPointerException("refCount");
+        }), new BridgeMetrics(meters), null, 3000, 8);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.store(List.of(event("q.a", "1"))))
+                .isInstanceOf(EventStore.EventsNotStoredException.class).hasRootCauseInstanceOf(NullPointerException.class);
+        assertThat(events("not_stored")).isEqualTo(1);
+    }
+
+    /** A connection factory whose every call does this. */
+    private static jakarta.jms.ConnectionFactory brokerThat(java.util.concurrent.Callable<Object> call) {
+        return (jakarta.jms.ConnectionFactory) java.lang.reflect.Proxy.newProxyInstance(
+                EventStoreTest.class.getClassLoader(), new Class<?>[] {jakarta.jms.ConnectionFactory.class},
+                (proxy, method, args) -> call.call());
     }
 
     @Test
