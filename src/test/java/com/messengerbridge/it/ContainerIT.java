@@ -187,6 +187,9 @@ class ContainerIT {
                     + " slowest in %d ms%n", Duration.between(killed, firstStoredAfter).toMillis(),
                     sent.stream().filter(s -> s.status() == 503).count(), sent.stream()
                             .filter(s -> s.status() == 503).mapToLong(s -> s.took().toMillis()).max().orElse(0));
+            System.out.println(podman.tryPodman("ps", "-a", "--format", "{{.Names}} {{.Status}}").output());
+            System.out.println(podman.tryPodman("exec", podman.container(backup), "bin/artemis", "queue", "stat",
+                    "--user", BROKER_USER, "--password", BROKER_PASSWORD, "--url", "tcp://artemis-backup:61616").output());
             ReliabilityIT.assertNothingLost("containers, primary broker killed", load.acknowledged(), backupUrl,
                     BROKER_USER, BROKER_PASSWORD);
         } finally {
