@@ -45,6 +45,12 @@ public final class BridgeMetrics {
     }
 
     /** The routing table said none: the event was not queued, on purpose. */
+    /** A signed, well-formed delivery that held no event: acknowledged, and nothing stored. */
+    public void emptyDelivery() {
+        Counter.builder("bridge.webhook.empty").description("Signed deliveries that held no event to store")
+                .register(registry).increment();
+    }
+
     public void eventDropped(@Header("metaObject") String object, @Header("metaField") String field) {
         events(object, field, DROPPED, 1);
     }

@@ -2,6 +2,7 @@ package com.messengerbridge.store;
 
 import com.messengerbridge.observe.BridgeMetrics;
 import com.messengerbridge.observe.EventViewer;
+import com.messengerbridge.webhook.EventClassifier;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -111,7 +112,7 @@ public final class EventStore {
             @ExchangeProperty(DESTINATION) String destination) {
         Map<String, Object> properties = new LinkedHashMap<>();
         exchange.getMessage().getHeaders().forEach((name, value) -> {
-            if (name.startsWith("meta") || name.equals("JMSXGroupID") || name.equals("_AMQ_DUPL_ID")) {
+            if (name.startsWith("meta") || name.equals(EventClassifier.GROUP_ID) || name.equals(EventClassifier.DUPLICATE_ID)) {
                 properties.put(name, value);
             }
         });
@@ -119,10 +120,11 @@ public final class EventStore {
     }
 
     /** After the split: every event on the broker within the deadline, or an exception (and the reply is a 503). */
-    public void store(@ExchangeProperty(OUTBOX) List<Pending> outbox) throws JMSException {
-        if (outbox == null || outbox.isEmpty()) {
+    public void store(@ExchangeProperty(OUTBOX) List<Pending> delivered) throws JMSException {
+        if (delivered == null || delivered.isEmpty()) {
             return;
         }
+        List<Pending> outbox = withoutRepeats(delivered);
         Future<Void> stored;
         try {
             stored = storeThreads.submit(() -> {
@@ -149,6 +151,23 @@ public final class EventStore {
             Thread.currentThread().interrupt();
             throw new EventsNotStoredException("interrupted while storing", stopping);
         }
+    }
+
+    /**
+     * The request's events, each once: the broker's duplicate check does not catch two copies in
+     * one transaction, so an event Meta repeated inside one delivery is dropped here, and counted.
+     */
+    private List<Pending> withoutRepeats(List<Pending> delivered) {
+        Map<List<String>, Pending> unique = new LinkedHashMap<>();
+        List<Pending> repeats = new ArrayList<>();
+        for (Pending event : delivered) {
+            List<String> key = Arrays.asList(event.queue(), event.property(EventClassifier.DUPLICATE_ID));
+            if (unique.putIfAbsent(key, event) != null) {
+                repeats.add(event);
+            }
+        }
+        report(repeats, BridgeMetrics.DUPLICATE);
+        return repeats.isEmpty() ? delivered : List.copyOf(unique.values());
     }
 
     /** On a store thread: the request's events in one transaction, or one by one when some are duplicates. */

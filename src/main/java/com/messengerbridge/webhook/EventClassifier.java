@@ -79,7 +79,7 @@ public final class EventClassifier implements Processor {
         message.setHeader(ENTRY_ID, event.entryId());
         setIfPresent(message, ENTRY_TIME, event.entryTime());
         message.setHeader(FIELD, description.field());
-        message.setHeader(CONTAINER, event.container().key());
+        message.setHeader(CONTAINER, plainName(event.containerKey(), UNROUTED));
         message.setHeader(STANDBY, event.container() == WebhookEvent.Container.STANDBY);
         setIfPresent(message, SENDER_ID, description.senderId());
         setIfPresent(message, RECIPIENT_ID, description.recipientId());
@@ -99,7 +99,12 @@ public final class EventClassifier implements Processor {
     }
 
     private EventDescription describe(WebhookEvent event, String json) {
-        ObjectNode item = event.item();
+        if (event.container() == WebhookEvent.Container.OTHER) {
+            // an array the bridge does not know: parked whatever its items look like
+            return new EventDescription(UNROUTED, null, null, null, null,
+                    event.object() + ":" + UNROUTED + ":" + sha256(json), event.entryId());
+        }
+        ObjectNode item = (ObjectNode) event.item();
         if (event.container() == WebhookEvent.Container.CHANGES) {
             String field = plainName(text(item, "field"), UNROUTED);
             return new EventDescription(field, null, null, null, null,
@@ -242,7 +247,7 @@ public final class EventClassifier implements Processor {
         }
     }
 
-    private String toJson(ObjectNode item) {
+    private String toJson(JsonNode item) {
         try {
             return mapper.writeValueAsString(item);
         } catch (JsonProcessingException impossible) {

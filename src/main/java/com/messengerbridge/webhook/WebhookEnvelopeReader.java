@@ -5,19 +5,20 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Header;
 
 /**
  * Reads a verified request body as Meta's envelope {@code {object, entry[]}} and flattens every
- * entry's {@code messaging[]}, {@code standby[]} and {@code changes[]} into one list of events, in
- * the order Meta sent them. Anything that is not such an envelope is refused as a whole, so a
- * request is stored completely or not at all.
+ * entry's {@code messaging[]}, {@code standby[]} and {@code changes[]}, and any other array of an
+ * entry, into one list of events, in the order Meta sent them. Anything that is not such an
+ * envelope is refused as a whole, so a request is stored completely or not at all.
  */
 public final class WebhookEnvelopeReader {
 
@@ -42,6 +43,10 @@ public final class WebhookEnvelopeReader {
         }
     }
 
+    /**
+     * The events of a delivery, in the order Meta sent them; none when it holds nothing to store
+     * ({@code "entry": []}, entries without items), which is still a delivery to acknowledge.
+     */
     public List<WebhookEvent> read(byte[] body) {
         JsonNode root = parse(body);
         if (!root.isObject()) {
@@ -55,8 +60,8 @@ public final class WebhookEnvelopeReader {
             throw new WebhookRejectedException(404, "not found", "object is not one of " + objects);
         }
         JsonNode entries = root.get("entry");
-        if (entries == null || !entries.isArray() || entries.isEmpty()) {
-            throw WebhookRejectedException.badRequest("envelope has no \"entry\" array, or it is empty");
+        if (entries == null || !entries.isArray()) {
+            throw WebhookRejectedException.badRequest("envelope has no \"entry\" array");
         }
         List<WebhookEvent> events = new ArrayList<>();
         for (JsonNode entry : entries) {
@@ -76,35 +81,36 @@ public final class WebhookEnvelopeReader {
         }
     }
 
+    /**
+     * Every array of the entry, in the entry's order: the known ones must hold objects; an array
+     * under a key the bridge does not know is taken item by item too, to be parked, never dropped.
+     */
     private static void readEntry(String object, JsonNode entry, List<WebhookEvent> events) {
         if (!entry.isObject()) {
             throw WebhookRejectedException.badRequest("an entry is not a JSON object");
         }
         JsonNode id = entry.get("id");
-        if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
-            throw WebhookRejectedException.badRequest("an entry has no id");
-        }
         JsonNode time = entry.get("time");
         Long entryTime = time != null && time.isIntegralNumber() ? time.asLong() : null;
-        int found = 0;
-        for (WebhookEvent.Container container : WebhookEvent.Container.values()) {
-            JsonNode items = entry.get(container.key());
-            if (items == null) {
-                continue;
-            }
+        for (Iterator<Map.Entry<String, JsonNode>> fields = entry.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            WebhookEvent.Container container = WebhookEvent.Container.of(field.getKey());
+            JsonNode items = field.getValue();
             if (!items.isArray()) {
-                throw WebhookRejectedException.badRequest(container.key() + " is not an array");
+                if (container != WebhookEvent.Container.OTHER) {
+                    throw WebhookRejectedException.badRequest(field.getKey() + " is not an array");
+                }
+                continue; // id, time and whatever else Meta adds beside the arrays
+            }
+            if (!items.isEmpty() && (id == null || !(id.isTextual() || id.isIntegralNumber()))) {
+                throw WebhookRejectedException.badRequest("an entry with items has no id");
             }
             for (JsonNode item : items) {
-                if (!item.isObject()) {
-                    throw WebhookRejectedException.badRequest("an item of " + container.key() + " is not a JSON object");
+                if (container != WebhookEvent.Container.OTHER && !item.isObject()) {
+                    throw WebhookRejectedException.badRequest("an item of " + field.getKey() + " is not a JSON object");
                 }
-                events.add(new WebhookEvent(object, id.asText(), entryTime, container, (ObjectNode) item));
-                found++;
+                events.add(new WebhookEvent(object, id.asText(), entryTime, field.getKey(), item));
             }
-        }
-        if (found == 0) {
-            throw WebhookRejectedException.badRequest("an entry holds no item in messaging, standby or changes");
         }
     }
 }

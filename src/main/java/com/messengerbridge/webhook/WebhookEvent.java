@@ -1,16 +1,29 @@
 package com.messengerbridge.webhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One item of an entry's {@code messaging[]}, {@code standby[]} or {@code changes[]}, with what its
- * envelope says about it.
+ * One item of an entry's {@code messaging[]}, {@code standby[]} or {@code changes[]}, or of an array
+ * under an entry key the bridge does not know, with what its envelope says about it.
+ *
+ * @param containerKey the entry key of the array that held the item
+ * @param item         the item: a JSON object, except in an array the bridge does not know
  */
-public record WebhookEvent(String object, String entryId, Long entryTime, Container container, ObjectNode item) {
+public record WebhookEvent(String object, String entryId, Long entryTime, String containerKey, JsonNode item) {
 
-    /** The array of an entry that held the item. */
+    public WebhookEvent(String object, String entryId, Long entryTime, Container container, ObjectNode item) {
+        this(object, entryId, entryTime, container.key(), item);
+    }
+
+    /** The kind of array that held the item. */
+    public Container container() {
+        return Container.of(containerKey);
+    }
+
+    /** The arrays of an entry the bridge knows; {@code OTHER} for any other array, whose items are parked as unrouted. */
     public enum Container {
-        MESSAGING("messaging"), STANDBY("standby"), CHANGES("changes");
+        MESSAGING("messaging"), STANDBY("standby"), CHANGES("changes"), OTHER(null);
 
         private final String key;
 
@@ -20,6 +33,15 @@ public record WebhookEvent(String object, String entryId, Long entryTime, Contai
 
         public String key() {
             return key;
+        }
+
+        static Container of(String key) {
+            for (Container container : values()) {
+                if (key.equals(container.key)) {
+                    return container;
+                }
+            }
+            return OTHER;
         }
     }
 }

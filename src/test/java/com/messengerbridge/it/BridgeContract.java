@@ -377,6 +377,62 @@ abstract class BridgeContract {
         assertThat(after.has("jvm_memory_used_bytes")).as("JVM meters").isTrue();
     }
 
+    /**
+     * Once the signature has proved a body is Meta's, refusing it only makes Meta send it again for
+     * hours: a well-formed envelope with nothing to store is acknowledged, stores nothing, is counted.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"object\":\"page\",\"entry\":[]}",
+        "{\"object\":\"page\",\"entry\":[{}]}",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"104851209876543\",\"time\":1718035201150}]}",
+    })
+    void aSignedEnvelopeWithNothingToStoreIsAcknowledged(String body) throws Exception {
+        Metrics before = Metrics.scrape(bridge.managementPort());
+        long stored = broker.storedMessages();
+
+        HttpResponse<String> response = webhook.post(body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("EVENT_RECEIVED");
+        assertThat(broker.storedMessages()).isEqualTo(stored);
+        assertThat(delta(before, Metrics.scrape(bridge.managementPort()), "bridge_webhook_empty_total")).isEqualTo(1);
+    }
+
+    /** An array under an entry key the bridge does not know is parked item by item, the key named. */
+    @Test
+    void itemsOfAnArrayTheBridgeDoesNotKnowAreParkedOnUnrouted() throws Exception {
+        String mid = Events.uniqueMid();
+        String body = "{\"object\":\"page\",\"entry\":[{\"id\":\"" + Events.PAGE_ID + "\",\"time\":1718035309000,"
+                + "\"hop_context\":[{\"app_id\":263902037430900,\"metadata\":\"a\"},{\"app_id\":2}],\"messaging\":["
+                + Events.message("7100000000000012", mid, 1718035309000L, "beside") + "]}]}";
+
+        assertThat(webhook.post(body).statusCode()).isEqualTo(200);
+
+        assertThat(broker.receive("messenger.messages", 1).get(0).getStringProperty("metaMid")).isEqualTo(mid);
+        List<TextMessage> parked = broker.receive("messenger.unrouted", 2);
+        assertThat(parked).allSatisfy(message -> {
+            assertThat(message.getStringProperty("metaContainer")).isEqualTo("hop_context");
+            assertThat(message.getStringProperty("metaField")).isEqualTo("unrouted");
+            assertThat(message.getStringProperty("metaEntryId")).isEqualTo(Events.PAGE_ID);
+        });
+        assertThat(parked.get(0).getText()).isEqualTo("{\"app_id\":263902037430900,\"metadata\":\"a\"}");
+    }
+
+    /** Two copies of one event in one delivery: the broker would take both in one transaction. */
+    @Test
+    void anEventRepeatedInsideOneDeliveryIsStoredOnce() throws Exception {
+        Metrics before = Metrics.scrape(bridge.managementPort());
+        String mid = Events.uniqueMid();
+        String item = Events.message("7100000000000013", mid, 1718035310000L, "twice");
+
+        assertThat(webhook.post(Events.page(item, item)).statusCode()).isEqualTo(200);
+
+        assertThat(broker.receive("messenger.messages", 1).get(0).getStringProperty("metaMid")).isEqualTo(mid);
+        assertThat(delta(before, Metrics.scrape(bridge.managementPort()), "bridge_events_total", "object", "page",
+                "field", "messages", "outcome", "duplicate")).isEqualTo(1);
+    }
+
     /** The events viewer shows user data: without VIEWER_TOKEN it does not exist. */
     @Test
     void theEventsViewerIsOffUnlessConfigured() throws Exception {

@@ -106,11 +106,9 @@ class HostileInputIT {
         table.add(signed("entry missing", "{\"object\":\"page\"}", 400));
         table.add(signed("entry an object", "{\"object\":\"page\",\"entry\":{}}", 400));
         table.add(signed("entry a string", "{\"object\":\"page\",\"entry\":\"x\"}", 400));
-        table.add(signed("entry empty", "{\"object\":\"page\",\"entry\":[]}", 400));
         table.add(signed("entry holds numbers", "{\"object\":\"page\",\"entry\":[1,2]}", 400));
         table.add(signed("entry holds arrays", "{\"object\":\"page\",\"entry\":[[]]}", 400));
         table.add(signed("entry without id", "{\"object\":\"page\",\"entry\":[{\"messaging\":[{}]}]}", 400));
-        table.add(signed("no known container", "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"hop_context\":[{}]}]}", 400));
         table.add(signed("messaging not an array", "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":{}}]}", 400));
         table.add(signed("messaging holds strings", "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[\"x\"]}]}", 400));
         table.add(signed("good entry then a bad one", GOOD.replace("]}]}", "]},7]}"), 400));

@@ -63,6 +63,17 @@ class EventStoreTest {
         assertThat(events("duplicate")).as("2 and 1 again, then 3 again").isEqualTo(3);
     }
 
+    /** The broker's duplicate check does not catch two copies inside one transaction: the store does. */
+    @Test
+    void anEventRepeatedInOneRequestIsStoredOnceAndCountedAsADuplicate() throws Exception {
+        store.store(List.of(event("q.a", "1"), event("q.a", "2"), event("q.a", "1"), event("sink.messages", "1")));
+
+        assertThat(texts("q.a")).containsExactly("1", "2");
+        assertThat(texts("sink.messages")).as("the sink's copy is not a repeat").containsExactly("1");
+        assertThat(events("stored")).isEqualTo(2);
+        assertThat(events("duplicate")).isEqualTo(1);
+    }
+
     @Test
     void eventsNotStoredAreCountedAndThrown() {
         broker.stop();
