@@ -56,9 +56,12 @@ class ContainerFilesTest {
     void portsAreTheBridgesDefaultsAndExposed() {
         String http = settings.get("HTTP_PORT");
         String management = settings.get("MANAGEMENT_PORT");
+        // the management port: on every interface of the container, published to the host's loopback only
         assertThat(strings(service("bridge"), "ports")).containsExactlyInAnyOrder(http + ":" + http,
-                management + ":" + management);
-        assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + http + " " + management + "$");
+                "127.0.0.1:" + management + ":" + management);
+        assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + http + " " + management + "$")
+                .contains("MANAGEMENT_HOST=0.0.0.0");
+        assertThat(settings.get("MANAGEMENT_HOST")).isEqualTo("127.0.0.1");
     }
 
     @Test

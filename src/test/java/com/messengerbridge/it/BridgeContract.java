@@ -433,6 +433,36 @@ abstract class BridgeContract {
                 "field", "messages", "outcome", "duplicate")).isEqualTo(1);
     }
 
+    /** Health, metrics and the viewer answer on this machine only; the webhook on every interface. */
+    @Test
+    void theManagementPortListensOnLoopbackOnly() throws Exception {
+        java.net.InetAddress outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().filter(nic -> !isLoopback(nic)).flatMap(nic -> java.util.Collections.list(
+                        nic.getInetAddresses()).stream()).filter(java.net.Inet4Address.class::isInstance)
+                .findFirst().orElseThrow(() -> new AssertionError("this test needs a non-loopback IPv4 address"));
+
+        assertThat(canConnect(outside, bridge.httpPort())).as("webhook on %s", outside).isTrue();
+        assertThat(canConnect(outside, bridge.managementPort())).as("management port on %s", outside).isFalse();
+        assertThat(canConnect(java.net.InetAddress.getLoopbackAddress(), bridge.managementPort())).isTrue();
+    }
+
+    private static boolean isLoopback(java.net.NetworkInterface nic) {
+        try {
+            return nic.isLoopback() || !nic.isUp();
+        } catch (java.net.SocketException gone) {
+            return true;
+        }
+    }
+
+    private static boolean canConnect(java.net.InetAddress address, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), 2_000);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+
     /** The events viewer shows user data: without VIEWER_TOKEN it does not exist. */
     @Test
     void theEventsViewerIsOffUnlessConfigured() throws Exception {
