@@ -20,7 +20,8 @@ public final class SinkRequest implements Processor {
     /** Where a dead-lettered or redriven event keeps its de-duplication id (the broker's is removed). */
     public static final String IDEMPOTENCY_PROPERTY = "sinkIdempotencyKey";
     /** Exchange property: the event's id, for the delivery log line (the response replaces the headers). */
-    public static final String EVENT_ID = "sinkEventId";
+    /** Exchange property: the event's reference in the logs, a hash of its key (see {@link #referenceOf}). */
+    public static final String EVENT_REF = "sinkEventRef";
 
     /** Outgoing header -> JMS property it is taken from. */
     private static final Map<String, String> HEADERS = Map.of(
@@ -62,6 +63,24 @@ public final class SinkRequest implements Processor {
         sinks.signerOf(exchange.getProperty(SINK_TYPE, String.class))
                 .ifPresent(signer -> message.setHeader(SIGNATURE_HEADER, signer.signatureOf(body)));
         message.setBody(body);
-        exchange.setProperty(EVENT_ID, idempotencyKey);
+        exchange.setProperty(EVENT_REF, referenceOf(idempotencyKey));
+    }
+
+    /**
+     * What the logs name an event by: the key holds user ids, referral refs and opt-in tokens, so
+     * the log gets the first 12 hex digits of its SHA-256, which find the event on the queue
+     * (hash its {@value #IDEMPOTENCY_PROPERTY}) without naming anyone.
+     */
+    static String referenceOf(String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return "-";
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every JVM has SHA-256", impossible);
+        }
     }
 }
