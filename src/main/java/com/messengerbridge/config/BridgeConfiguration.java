@@ -34,6 +34,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
@@ -142,8 +143,17 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 sinkProperties.put(key, context.resolvePropertyPlaceholders(String.valueOf(value)));
             }
         });
-        HttpSinks sinks = new HttpSinks(context, HttpSinkSettings.read(System.getenv(), sinkProperties),
-                settings.get("sink.http.secret"));
+        Map<String, HttpSinks.Sink> configured = HttpSinkSettings.read(System.getenv(), sinkProperties);
+        Set<String> camelOptions = PluginHelper.getUriFactoryResolver(context).resolveFactory("http", context)
+                .propertyNames();
+        for (HttpSinks.Sink sink : configured.values()) {
+            HttpSinkSettings.refuseCamelOptions(sink, camelOptions);
+            if (sink.url().startsWith("http://")) {
+                LOG.warn("HTTP sink for {} is plain http://: events and their signature travel unencrypted; use"
+                        + " https:// unless the sink is on a network you trust", sink.type());
+            }
+        }
+        HttpSinks sinks = new HttpSinks(context, configured, settings.get("sink.http.secret"));
         context.getRegistry().bind("httpSinks", sinks);
         context.getRegistry().bind("sinkRequest", new SinkRequest(sinks));
         context.getRegistry().bind("sinkRetryPolicy",
@@ -182,6 +192,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
         List<String> secrets = settings.list("meta.app-secret");
         if (!Boolean.parseBoolean(settings.get("meta.insecure-skip-signature"))) {
             return new SignatureVerifier(secrets);
+        }
+        if (!secrets.isEmpty()) {
+            // a production setting and a trial switch together: whichever was meant, one is a mistake
+            throw new IllegalArgumentException("META_INSECURE_SKIP_SIGNATURE=true and META_APP_SECRET are both set:"
+                    + " remove META_INSECURE_SKIP_SIGNATURE to verify signatures, or META_APP_SECRET for a local trial");
         }
         for (int i = 0; i < 3; i++) {
             LOG.warn("INSECURE: META_INSECURE_SKIP_SIGNATURE=true, X-Hub-Signature-256 is NOT checked: anyone who can"

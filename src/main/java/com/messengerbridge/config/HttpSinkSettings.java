@@ -22,6 +22,25 @@ final class HttpSinkSettings {
     private HttpSinkSettings() {
     }
 
+    /**
+     * A sink URL's query goes to Camel's HTTP endpoint first: a Camel option there
+     * ({@code followRedirects}, {@code transferException}, ...) would change how the bridge calls
+     * the sink instead of reaching the service. Refused at start.
+     */
+    static void refuseCamelOptions(HttpSinks.Sink sink, Set<String> camelOptions) {
+        String query = java.net.URI.create(sink.url()).getRawQuery();
+        if (query == null) {
+            return;
+        }
+        for (String parameter : query.split("&")) {
+            String name = java.net.URLDecoder.decode(parameter.split("=", 2)[0], java.nio.charset.StandardCharsets.UTF_8);
+            if (camelOptions.stream().anyMatch(name::equalsIgnoreCase)) {
+                throw new IllegalArgumentException("HTTP sink for " + sink.type() + ": '" + name + "' in its URL is an"
+                        + " option of Camel's HTTP client, not a parameter of your service; remove it from the URL");
+            }
+        }
+    }
+
     static Map<String, HttpSinks.Sink> read(Map<String, String> environment, Map<String, Object> properties) {
         Map<String, String> settings = new TreeMap<>();
         properties.forEach((key, value) -> {

@@ -24,6 +24,8 @@ public final class WebhookEnvelopeReader {
 
     /** Meta's payloads nest about ten levels; far deeper is an attack on the parser. */
     static final int MAX_NESTING_DEPTH = 100;
+    /** Meta batches up to 1,000 events; ten times that is no delivery of Meta's, and would hold the broker. */
+    static final int MAX_EVENTS = 10_000;
 
     private final ObjectMapper mapper;
     private final Set<String> objects;
@@ -106,6 +108,10 @@ public final class WebhookEnvelopeReader {
                 throw WebhookRejectedException.badRequest("an entry with items has no id");
             }
             for (JsonNode item : items) {
+                if (events.size() == MAX_EVENTS) {
+                    throw new WebhookRejectedException(413, "payload too large",
+                            "a delivery holds more than " + MAX_EVENTS + " events");
+                }
                 if (container != WebhookEvent.Container.OTHER && !item.isObject()) {
                     throw WebhookRejectedException.badRequest("an item of " + field.getKey() + " is not a JSON object");
                 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.messengerbridge.sink.HttpSinks;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,19 @@ class HttpSinkSettingsTest {
 
         assertThat(sinks).containsOnlyKeys("feed");
         assertThat(sinks.get("feed").concurrency()).isEqualTo(2);
+    }
+
+    /** The URL's query would set Camel's HTTP client options: refused, in any letter case. */
+    @Test
+    void refusesCamelOptionsInASinkUrl() {
+        java.util.Set<String> camelOptions = java.util.Set.of("followRedirects", "transferException");
+        HttpSinkSettings.refuseCamelOptions(new HttpSinks.Sink("feed", "https://crm.internal/x?page=1&q=a%20b", 1, ""),
+                camelOptions);
+
+        for (String url : List.of("https://crm.internal/x?followRedirects=true", "https://crm.internal/x?a=1&TRANSFEREXCEPTION=true")) {
+            assertThatThrownBy(() -> HttpSinkSettings.refuseCamelOptions(new HttpSinks.Sink("feed", url, 1, ""),
+                    camelOptions)).hasMessageContaining("option of Camel's HTTP client");
+        }
     }
 
     @Test

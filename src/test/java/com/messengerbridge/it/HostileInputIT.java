@@ -114,6 +114,8 @@ class HostileInputIT {
         table.add(signed("good entry then a bad one", GOOD.replace("]}]}", "]},7]}"), 400));
         table.add(signed("nested 5,000 levels", GOOD.replace("\"good\"", "[".repeat(5000) + "]".repeat(5000)), 400));
         table.add(signed("trailing garbage", GOOD + "}}", 400));
+        table.add(signed("10,001 events", "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":["
+                + String.join(",", java.util.Collections.nCopies(10_001, "{\"a\":1}")) + "]}]}", 413));
         table.add(new BadRequest("invalid UTF-8", "POST", "/webhook", invalidUtf8(),
                 signedHeaders(invalidUtf8()), 400));
         // content type

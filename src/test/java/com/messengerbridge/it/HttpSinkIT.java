@@ -152,6 +152,13 @@ class HttpSinkIT {
                 "messaging_postbacks", "outcome", "delivered") == deliveredBefore + 5);
     }
 
+    /** A sink on plain http:// works, and the start says that events travel to it unencrypted. */
+    @Test
+    void aPlainHttpSinkIsNamedAtStart() {
+        assertThat(bridge.log()).contains("HTTP sink for messages is plain http://")
+                .contains("HTTP sink for message_reads is plain http://");
+    }
+
     /** Always 500: after the attempts the events wait in the dead-letter queue; once fixed, a redrive delivers them. */
     @Test
     void aSinkThatAlwaysFailsDeadLettersAndTheRedriveDeliversLater() throws Exception {

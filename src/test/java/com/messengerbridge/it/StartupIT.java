@@ -39,6 +39,27 @@ class StartupIT {
         }
     }
 
+    /** The trial switch beside a real secret: one of them is a mistake, and the bridge will not guess which. */
+    @Test
+    void refusesTheInsecureOptOutBesideAnAppSecret() throws Exception {
+        int exitCode = BridgeProcess.startExpectingExit("insecure-and-secret", Map.of(
+                "META_INSECURE_SKIP_SIGNATURE", "true", "BROKER_EMBEDDED_ACCEPTOR", ""));
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/it/insecure-and-secret/bridge.log")))
+                .contains("META_INSECURE_SKIP_SIGNATURE=true and META_APP_SECRET are both set");
+    }
+
+    @Test
+    void refusesACamelOptionInASinkUrl() throws Exception {
+        int exitCode = BridgeProcess.startExpectingExit("sink-camel-option", Map.of(
+                "SINK_HTTP_MESSAGES", "https://crm.internal/messages?followRedirects=true", "BROKER_EMBEDDED_ACCEPTOR", ""));
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/it/sink-camel-option/bridge.log")))
+                .contains("'followRedirects' in its URL is an option of Camel's HTTP client");
+    }
+
     @Test
     void refusesAViewerTokenTooShortToGuardUserData() throws Exception {
         int exitCode = BridgeProcess.startExpectingExit("short-viewer-token", Map.of("VIEWER_TOKEN", "short",

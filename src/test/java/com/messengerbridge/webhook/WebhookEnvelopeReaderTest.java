@@ -100,6 +100,20 @@ class WebhookEnvelopeReaderTest {
         assertThat(events.get(1).item().asText()).isEqualTo("x");
     }
 
+    /** Meta batches up to 1,000 events: ten thousand is the most a delivery may hold, one more is a 413. */
+    @Test
+    void refusesADeliveryOfMoreThanTenThousandEvents() {
+        assertThat(reader.read(envelopeOf(10_000))).hasSize(10_000);
+        assertThatThrownBy(() -> reader.read(envelopeOf(10_001)))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(413));
+    }
+
+    private static byte[] envelopeOf(int items) {
+        String messaging = String.join(",", java.util.Collections.nCopies(items, "{\"a\":1}"));
+        return ("{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[" + messaging + "]}]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void refusesDeeplyNestedJsonWithoutExhaustingTheStack() {
         String deep = "{\"object\":\"page\",\"entry\":" + "[".repeat(50_000) + "]".repeat(50_000) + "}";
