@@ -1,5 +1,6 @@
 package com.messengerbridge.config;
 
+import com.messengerbridge.observe.BearerToken;
 import com.messengerbridge.observe.BridgeMetrics;
 import com.messengerbridge.observe.EventViewer;
 import com.messengerbridge.observe.EventViewerHttp;
@@ -79,6 +80,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 Long.parseLong(settings.get("broker.store-timeout-ms")),
                 Integer.parseInt(settings.get("webhook.max-in-flight"))));
         configureHttpSinks(context, settings);
+        guardMetrics(context, settings);
         limitRequestsInFlight(context, settings, metrics);
         checkPageSubscription(context, settings);
     }
@@ -89,8 +91,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         if (token.isBlank()) {
             return null;
         }
-        if (token.length() < 16) {
-            throw new IllegalArgumentException("VIEWER_TOKEN must be at least 16 characters: it guards user data");
+        if (token.length() < BearerToken.MIN_LENGTH) {
+            throw new IllegalArgumentException("VIEWER_TOKEN must be at least " + BearerToken.MIN_LENGTH
+                    + " characters: it guards user data");
         }
         EventViewer viewer = new EventViewer(token, Integer.parseInt(settings.get("viewer.events")));
         onceServing(context, settings.get("camel.management.port"), router -> {
@@ -98,6 +101,21 @@ public final class BridgeConfiguration implements CamelConfiguration {
             LOG.info("events viewer on the management port at {} (token required)", EventViewerHttp.PATH);
         });
         return viewer;
+    }
+
+    /** With METRICS_TOKEN set, /observe/metrics answers only requests that bear it; health stays open for probes. */
+    private static void guardMetrics(CamelContext context, Settings settings) throws Exception {
+        String token = settings.get("metrics.token");
+        if (token.isBlank()) {
+            return;
+        }
+        if (token.length() < BearerToken.MIN_LENGTH) {
+            throw new IllegalArgumentException("METRICS_TOKEN must be at least " + BearerToken.MIN_LENGTH + " characters");
+        }
+        BearerToken required = new BearerToken(token, "metrics");
+        // order -1: before the route Camel adds for the metrics endpoint
+        onceServing(context, settings.get("camel.management.port"),
+                router -> router.route("/observe/metrics").order(-1).handler(required));
     }
 
     /** Optional: with a Page id and token, warn at start when the Page misses fields the routes queue. */

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,13 +33,13 @@ public final class EventViewer {
     /** Keys whose text a person wrote, or that identify a person. */
     private static final Set<String> PRIVATE_TEXT = Set.of("text", "user_ref", "username", "message");
 
-    private final byte[] token;
+    private final BearerToken token;
     private final int capacity;
     private final Deque<Shown> latest = new ArrayDeque<>();
     private long sequence;
 
     public EventViewer(String token, int capacity) {
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.token = new BearerToken(token, "events viewer");
         this.capacity = capacity;
     }
 
@@ -72,9 +70,8 @@ public final class EventViewer {
         return masked;
     }
 
-    /** Constant time, so the token cannot be guessed a character at a time. */
     public boolean accepts(String presented) {
-        return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+        return token.accepts(presented);
     }
 
     /** User ids keep their last 4 digits; texts a person wrote become their length. The Page's own id stays. */

@@ -39,10 +39,7 @@ public final class EventViewerHttp {
     }
 
     private void events(RoutingContext context) {
-        String authorization = context.request().getHeader("Authorization");
-        String presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()).strip() : null;
-        if (!viewer.accepts(presented)) {
+        if (!viewer.accepts(BearerToken.presented(context.request().getHeader("Authorization")))) {
             context.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"events viewer\"");
             send(context, "text/plain", "unauthorized");
             return;

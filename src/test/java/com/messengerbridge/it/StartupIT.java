@@ -35,6 +35,32 @@ class StartupIT {
         }
     }
 
+    /** With METRICS_TOKEN, the meters need it; the probes' health endpoints do not. */
+    @Test
+    void metricsAnswerOnlyWithTheirTokenWhenOneIsSet() throws Exception {
+        String token = "metrics-token-0123456789";
+        try (BridgeProcess bridge = BridgeProcess.startFresh("metrics-token", Map.of("METRICS_TOKEN", token,
+                "BROKER_EMBEDDED_ACCEPTOR", ""))) {
+            String metrics = "http://127.0.0.1:" + bridge.managementPort() + "/observe/metrics";
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+
+            var without = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var wrong = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics))
+                    .header("Authorization", "Bearer " + token.replace('9', '8')).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var with = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics))
+                    .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(without.statusCode()).isEqualTo(401);
+            assertThat(without.body()).doesNotContain("bridge_");
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(with.statusCode()).isEqualTo(200);
+            assertThat(with.body()).contains("bridge_webhook_in_flight_limit");
+            assertThat(ReliabilityIT.readiness(bridge)).isEqualTo(200);
+        }
+    }
+
     /** The trial switch beside a real secret: one of them is a mistake, and the bridge will not guess which. */
     @Test
     void refusesTheInsecureOptOutBesideAnAppSecret() throws Exception {
