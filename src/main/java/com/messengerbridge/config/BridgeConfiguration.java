@@ -81,6 +81,13 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 Integer.parseInt(settings.get("webhook.max-in-flight"))));
         configureHttpSinks(context, settings);
         guardMetrics(context, settings);
+        // health answers the same to everyone: no query parameter (exposureLevel=full, stackTrace,
+        // data) may ask it for the checks' details, exceptions or stack traces
+        onceServing(context, settings.get("camel.management.port"),
+                router -> router.route("/observe/health*").order(-1).handler(request -> {
+                    request.request().params().clear();
+                    request.next();
+                }));
         limitRequestsInFlight(context, settings, metrics);
         checkPageSubscription(context, settings);
     }

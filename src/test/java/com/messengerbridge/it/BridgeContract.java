@@ -446,6 +446,22 @@ abstract class BridgeContract {
         assertThat(canConnect(java.net.InetAddress.getLoopbackAddress(), bridge.managementPort())).isTrue();
     }
 
+    /** Health tells everyone the same: asking for details, exceptions or stack traces changes nothing. */
+    @Test
+    void healthIgnoresQueryParametersThatAskForDetails() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + bridge.managementPort() + "/observe/health";
+        for (String path : List.of("", "/ready")) {
+            String plain = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String asked = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path
+                    + "?exposureLevel=full&stackTrace=true&data=true")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+            assertThat(asked).isEqualTo(plain).doesNotContain("checks").doesNotContain("stackTrace");
+        }
+    }
+
     private static boolean isLoopback(java.net.NetworkInterface nic) {
         try {
             return nic.isLoopback() || !nic.isUp();
