@@ -34,11 +34,33 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     public EmbeddedBroker(Path dataDirectory, String tcpAcceptorUrl, String user, String password,
             int duplicateIdCacheSize) {
+        requireLoginBeyondLoopback(tcpAcceptorUrl, user, password);
         this.dataDirectory = dataDirectory.toAbsolutePath();
         this.tcpAcceptorUrl = tcpAcceptorUrl;
         this.user = user;
         this.password = password;
         this.duplicateIdCacheSize = duplicateIdCacheSize;
+    }
+
+    /**
+     * An acceptor that other machines can reach serves the events to anyone who connects, unless
+     * the broker requires a login: refused at start.
+     */
+    static void requireLoginBeyondLoopback(String tcpAcceptorUrl, String user, String password) {
+        if (tcpAcceptorUrl.isBlank() || (!user.isBlank() && !password.isBlank())) {
+            return;
+        }
+        String host = java.net.URI.create(tcpAcceptorUrl).getHost();
+        boolean loopback;
+        try {
+            loopback = host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException unknown) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new IllegalArgumentException("BROKER_EMBEDDED_ACCEPTOR listens on " + host + ", beyond this machine:"
+                    + " set BROKER_USER and BROKER_PASSWORD, or keep the acceptor on 127.0.0.1");
+        }
     }
 
     @Override

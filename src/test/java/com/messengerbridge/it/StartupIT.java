@@ -68,6 +68,13 @@ class StartupIT {
                 "META_INSECURE_SKIP_SIGNATURE=true and META_APP_SECRET are both set");
     }
 
+    /** Events on a broker anyone on the network may read: not without a login. */
+    @Test
+    void refusesAnEmbeddedBrokerOpenToTheNetworkWithoutALogin() throws Exception {
+        assertRefusesToStart("open-broker", Map.of("BROKER_EMBEDDED_ACCEPTOR", "tcp://0.0.0.0:" + BridgeProcess.freePort()),
+                "BROKER_EMBEDDED_ACCEPTOR listens on 0.0.0.0, beyond this machine");
+    }
+
     @Test
     void refusesACamelOptionInASinkUrl() throws Exception {
         assertRefusesToStart("sink-camel-option", Map.of("SINK_HTTP_MESSAGES",
@@ -86,7 +93,7 @@ class StartupIT {
     private static String assertRefusesToStart(String name, Map<String, String> settings, String reason)
             throws Exception {
         Map<String, String> env = new java.util.HashMap<>(settings);
-        env.put("BROKER_EMBEDDED_ACCEPTOR", "");
+        env.putIfAbsent("BROKER_EMBEDDED_ACCEPTOR", "");
 
         assertThat(BridgeProcess.startExpectingExit(name, env)).isEqualTo(1);
         String log = java.nio.file.Files.readString(java.nio.file.Path.of("target/it", name, "bridge.log"));
