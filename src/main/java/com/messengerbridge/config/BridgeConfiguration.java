@@ -37,6 +37,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.URISupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,10 +197,15 @@ public final class BridgeConfiguration implements CamelConfiguration {
                     camel.addRouteFromTemplate(HttpSinks.ROUTE_ID_PREFIX + sink.type(), HttpSinks.ROUTE_TEMPLATE,
                             Map.of("type", sink.type(), "url", sink.url(), "concurrency", sink.concurrency()));
                     LOG.info("HTTP sink for {} events: {} ({} at a time)", sink.type(),
-                            sink.url().replaceAll("//[^@/]*@", "//"), sink.concurrency());
+                            loggable(sink.url()), sink.concurrency());
                 }
             }
         });
+    }
+
+    /** A URL as the log may show it: passwords, tokens and secrets in it masked by Camel's own rules. */
+    static String loggable(String url) {
+        return URISupport.sanitizeUri(url);
     }
 
     /** The registry Camel's Prometheus service serves at /observe/metrics (it binds one before this runs). */
@@ -243,7 +249,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
             context.addService(broker, true);
             url = EmbeddedBroker.IN_VM_URL;
         } else {
-            LOG.info("Using the broker at {}", url.replaceAll("//[^@/]*@", "//"));
+            LOG.info("Using the broker at {}", loggable(url));
         }
         String login = user.isBlank() ? null : user;
         String secret = password.isBlank() ? null : password;
