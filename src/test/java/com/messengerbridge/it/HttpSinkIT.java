@@ -61,6 +61,7 @@ class HttpSinkIT {
                 "SINK_HTTP_MESSAGING_OPTINS", sink.url("/reject"),
                 "SINK_HTTP_MESSAGE_DELIVERIES", sink.url("/hang"),
                 "SINK_HTTP_MESSAGE_REACTIONS", sink.url("/limited"),
+                "SINK_HTTP_MESSAGE_EDITS", sink.url("/edits"),
                 "SINK_HTTP_SECRET", SINK_SECRET,
                 "SINK_HTTP_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
                 "SINK_HTTP_RETRY_DELAY_MS", "100",
@@ -255,6 +256,23 @@ class HttpSinkIT {
         // the first request timed out, and was tried again
         awaitArrivals("/hang", 2);
         assertThat(broker.receive("messenger.message_echoes", 20)).hasSize(20);
+    }
+
+    /** Anyone who can put a message on a sink queue must not get the sink's answer sent where they like. */
+    @Test
+    void aSinkRouteNeverRepliesToJmsReplyTo() throws Exception {
+        jakarta.jms.Session session = broker.newSession();
+        jakarta.jms.TextMessage planted = session.createTextMessage(
+                Events.message("7630000000000001", Events.uniqueMid(), 1718036100000L, "planted"));
+        planted.setJMSReplyTo(session.createQueue("stolen.replies"));
+        try (jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("sink.message_edits"))) {
+            producer.send(planted);
+        }
+
+        // delivered and taken from the queue: a reply would have been sent before the message was acknowledged
+        awaitArrivals("/edits", 1);
+        broker.browse("sink.message_edits", 0, WAIT);
+        broker.assertEmpty("stolen.replies");
     }
 
     private void awaitArrivals(String path, int count) throws InterruptedException {
