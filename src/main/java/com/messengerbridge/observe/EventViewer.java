@@ -30,8 +30,14 @@ public final class EventViewer {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Keys whose object holds a person's id. */
     private static final Set<String> PEOPLE = Set.of("sender", "recipient", "from", "user");
-    /** Keys whose text a person wrote, or that identify a person. */
-    private static final Set<String> PRIVATE_TEXT = Set.of("text", "user_ref", "username", "message");
+    /**
+     * The only keys whose text is shown: ids of messages and posts, and the words Meta uses for
+     * kinds and actions. Every other text is masked, whatever new field Meta adds: texts, payloads,
+     * refs, tokens, names, addresses, contact details, URLs.
+     */
+    private static final Set<String> SHOWN_TEXT = Set.of("mid", "id", "post_id", "comment_id", "parent_id",
+            "media_id", "field", "type", "verb", "item", "action", "reaction", "emoji", "status", "source",
+            "product_type", "role", "mode");
 
     private final BearerToken token;
     private final int capacity;
@@ -85,6 +91,7 @@ public final class EventViewer {
         }
     }
 
+    /** Person ids keep their last 4 digits; every text but those of {@link #SHOWN_TEXT} becomes its length. */
     private static void maskNode(JsonNode node, String pageId, boolean person) {
         if (node instanceof ObjectNode object) {
             for (Map.Entry<String, JsonNode> field : object.properties()) {
@@ -92,14 +99,20 @@ public final class EventViewer {
                 String key = field.getKey();
                 if (value.isValueNode() && person && key.equals("id") && !value.asText().equals(pageId)) {
                     field.setValue(new TextNode(maskId(value.asText())));
-                } else if (value.isTextual() && PRIVATE_TEXT.contains(key)) {
+                } else if (value.isTextual() && !SHOWN_TEXT.contains(key)) {
                     field.setValue(new TextNode("(" + value.asText().length() + " characters, masked)"));
                 } else {
                     maskNode(value, pageId, PEOPLE.contains(key));
                 }
             }
         } else if (node instanceof ArrayNode array) {
-            array.forEach(item -> maskNode(item, pageId, false));
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, new TextNode("(" + array.get(i).asText().length() + " characters, masked)"));
+                } else {
+                    maskNode(array.get(i), pageId, false);
+                }
+            }
         }
     }
 

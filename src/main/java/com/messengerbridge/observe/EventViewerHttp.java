@@ -25,6 +25,10 @@ public final class EventViewerHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventViewer viewer;
+    private final RateLimitedLine refused = new RateLimitedLine(LOG, true,
+            "events viewer: {} requests without the viewer token, the last from {}");
+    private final RateLimitedLine unmasked = new RateLimitedLine(LOG, false,
+            "events viewer: {} reads of unmasked events, the last from {}");
     private final String page = resource("viewer/index.html");
     private final String script = resource("viewer/viewer.js");
 
@@ -39,15 +43,17 @@ public final class EventViewerHttp {
     }
 
     private void events(RoutingContext context) {
+        String from = context.request().remoteAddress().host();
         if (!viewer.accepts(BearerToken.presented(context.request().getHeader("Authorization")))) {
+            refused.record(from);
             context.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"events viewer\"");
             send(context, "text/plain", "unauthorized");
             return;
         }
         long after = parseLong(context.request().getParam("after"));
         boolean unmask = "true".equals(context.request().getParam("unmask"));
-        if (unmask && after == 0) {
-            LOG.info("events viewer: unmasked events requested from {}", context.request().remoteAddress().host());
+        if (unmask) {
+            unmasked.record(from);
         }
         ObjectNode reply = JSON.createObjectNode();
         ArrayNode events = reply.putArray("events");

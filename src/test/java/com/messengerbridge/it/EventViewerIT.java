@@ -79,7 +79,7 @@ class EventViewerIT {
         chromium.await("document.body.innerText.includes('a private hello')", WAIT);
         assertThat(chromium.evaluate("document.body.innerText")).contains("7300000000001234")
                 .contains("7300000000005678");
-        assertThat(bridge.log()).contains("events viewer: unmasked events requested").doesNotContain(TOKEN);
+        assertThat(bridge.log()).contains("reads of unmasked events, the last from 127.0.0.1").doesNotContain(TOKEN);
     }
 
     @Test
@@ -93,6 +93,8 @@ class EventViewerIT {
                 URI.create(viewerUrl() + "/events")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(direct.statusCode()).isEqualTo(401);
         assertThat(direct.body()).doesNotContain("7300000000001234");
+        assertThat(bridge.log()).contains("requests without the viewer token, the last from 127.0.0.1")
+                .doesNotContain("not-the-token");
     }
 
     private String viewerUrl() {

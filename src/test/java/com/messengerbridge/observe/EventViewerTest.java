@@ -30,6 +30,25 @@ class EventViewerTest {
         assertThat(optin).doesNotContain("ref-9");
     }
 
+    /** Masked unless known to be harmless: the fields no rule named before are masked too. */
+    @Test
+    void masksEveryTextButTheKnownHarmlessOnes() {
+        String payment = EventViewer.mask("{\"sender\":{\"id\":\"7012345678901234\"},\"payment\":{\"payload\":\"order-77\","
+                + "\"requested_user_info\":{\"shipping_address\":{\"street_1\":\"1 Hacker Way\"},\"contact_name\":"
+                + "\"Pat Doe\",\"contact_email\":\"pat@example.com\"},\"payment_credential\":{\"provider_type\":"
+                + "\"stripe\",\"charge_id\":\"ch_1\"},\"amount\":{\"currency\":\"USD\",\"amount\":\"29.62\"}}}", PAGE);
+        String attachment = EventViewer.mask("{\"message\":{\"mid\":\"m_2\",\"attachments\":[{\"type\":\"image\","
+                + "\"payload\":{\"url\":\"https://cdn.example/secret.jpg\"}}],\"quick_reply\":{\"payload\":\"Y\"}},"
+                + "\"account_linking\":{\"authorization_code\":\"code-1\"},\"optin\":{\"notification_messages_token\":"
+                + "\"tok-1\"},\"from\":{\"name\":\"Pat Doe\"},\"tags\":[\"vip\"]}", PAGE);
+
+        assertThat(payment).doesNotContain("1 Hacker Way").doesNotContain("Pat Doe").doesNotContain("pat@example.com")
+                .doesNotContain("order-77").doesNotContain("ch_1").doesNotContain("7012345678901234");
+        assertThat(attachment).doesNotContain("secret.jpg").doesNotContain("code-1").doesNotContain("tok-1")
+                .doesNotContain("Pat Doe").doesNotContain("vip").doesNotContain("\"Y\"")
+                .contains("\"mid\":\"m_2\"").contains("\"type\":\"image\"");
+    }
+
     @Test
     void keepsOnlyTheLatestAndHandsOutWhatCameAfter() {
         EventViewer viewer = new EventViewer("0123456789abcdef", 2);
