@@ -7,6 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.messengerbridge.Fixtures;
 import jakarta.jms.JMSException;
 import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -436,45 +446,45 @@ abstract class BridgeContract {
     /** Health, metrics and the viewer answer on this machine only; the webhook on every interface. */
     @Test
     void theManagementPortListensOnLoopbackOnly() throws Exception {
-        java.net.InetAddress outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
-                .stream().filter(nic -> !isLoopback(nic)).flatMap(nic -> java.util.Collections.list(
-                        nic.getInetAddresses()).stream()).filter(java.net.Inet4Address.class::isInstance)
+        InetAddress outside = Collections.list(NetworkInterface.getNetworkInterfaces())
+                .stream().filter(nic -> !isLoopback(nic)).flatMap(nic -> Collections.list(
+                        nic.getInetAddresses()).stream()).filter(Inet4Address.class::isInstance)
                 .findFirst().orElseThrow(() -> new AssertionError("this test needs a non-loopback IPv4 address"));
 
         assertThat(canConnect(outside, bridge.httpPort())).as("webhook on %s", outside).isTrue();
         assertThat(canConnect(outside, bridge.managementPort())).as("management port on %s", outside).isFalse();
-        assertThat(canConnect(java.net.InetAddress.getLoopbackAddress(), bridge.managementPort())).isTrue();
+        assertThat(canConnect(InetAddress.getLoopbackAddress(), bridge.managementPort())).isTrue();
     }
 
     /** Health tells everyone the same: asking for details, exceptions or stack traces changes nothing. */
     @Test
     void healthIgnoresQueryParametersThatAskForDetails() throws Exception {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpClient client = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + bridge.managementPort() + "/observe/health";
         for (String path : List.of("", "/ready")) {
-            String plain = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            String asked = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path
+            String plain = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String asked = client.send(HttpRequest.newBuilder(URI.create(base + path
                     + "?exposureLevel=full&stackTrace=true&data=true")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    HttpResponse.BodyHandlers.ofString()).body();
 
             assertThat(asked).isEqualTo(plain).doesNotContain("checks").doesNotContain("stackTrace");
         }
     }
 
-    private static boolean isLoopback(java.net.NetworkInterface nic) {
+    private static boolean isLoopback(NetworkInterface nic) {
         try {
             return nic.isLoopback() || !nic.isUp();
-        } catch (java.net.SocketException gone) {
+        } catch (SocketException gone) {
             return true;
         }
     }
 
-    private static boolean canConnect(java.net.InetAddress address, int port) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(address, port), 2_000);
+    private static boolean canConnect(InetAddress address, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 2_000);
             return true;
-        } catch (java.io.IOException refused) {
+        } catch (IOException refused) {
             return false;
         }
     }
@@ -483,8 +493,8 @@ abstract class BridgeContract {
     @Test
     void theEventsViewerIsOffUnlessConfigured() throws Exception {
         for (String path : List.of("/viewer", "/viewer/events")) {
-            HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                             + bridge.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(404);
         }

@@ -2,8 +2,15 @@ package com.messengerbridge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import com.messengerbridge.tools.FakeGraphApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,15 +49,15 @@ class StartupIT {
         try (BridgeProcess bridge = BridgeProcess.startFresh("metrics-token", Map.of("METRICS_TOKEN", token,
                 "BROKER_EMBEDDED_ACCEPTOR", ""))) {
             String metrics = "http://127.0.0.1:" + bridge.managementPort() + "/observe/metrics";
-            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            HttpClient client = HttpClient.newHttpClient();
 
-            var without = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            var wrong = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics))
+            var without = client.send(HttpRequest.newBuilder(URI.create(metrics)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var wrong = client.send(HttpRequest.newBuilder(URI.create(metrics))
                     .header("Authorization", "Bearer " + token.replace('9', '8')).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            var with = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics))
-                    .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    HttpResponse.BodyHandlers.ofString());
+            var with = client.send(HttpRequest.newBuilder(URI.create(metrics))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(without.statusCode()).isEqualTo(401);
             assertThat(without.body()).doesNotContain("bridge_");
@@ -92,11 +99,11 @@ class StartupIT {
     /** The bridge exits 1 at start, and its log says why; returns the log. */
     private static String assertRefusesToStart(String name, Map<String, String> settings, String reason)
             throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(settings);
+        Map<String, String> env = new HashMap<>(settings);
         env.putIfAbsent("BROKER_EMBEDDED_ACCEPTOR", "");
 
         assertThat(BridgeProcess.startExpectingExit(name, env)).isEqualTo(1);
-        String log = java.nio.file.Files.readString(java.nio.file.Path.of("target/it", name, "bridge.log"));
+        String log = Files.readString(Path.of("target/it", name, "bridge.log"));
         assertThat(log).contains(reason);
         return log;
     }
