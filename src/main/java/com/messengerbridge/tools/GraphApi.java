@@ -18,7 +18,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The Graph API calls of the seed guide's last steps: subscribe a Page to webhook fields, list
+ * The Graph API calls of the last steps of Meta's webhook guide: subscribe a Page to webhook fields, list
  * what it is subscribed to, and set the app's callback. Tokens travel as the {@code access_token}
  * parameter, as in Meta's examples, and are never printed or logged.
  */

@@ -20,7 +20,7 @@ import java.util.UUID;
 /**
  * {@code send-test-event}: what Meta would send, to any bridge. A fixture file or a generated event
  * of a chosen type, signed with the App Secret from the environment, or the verification GET; it
- * prints the status and the reply. It replaces the seed guide's unsigned curl tests.
+ * prints the status and the reply. It replaces the unsigned curl tests of Meta's guide.
  */
 public final class SendTestEvent {
 

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * {@code subscribe}: the seed guide's last steps, against the Graph API. Subscribes a Page to the
+ * {@code subscribe}: the last steps of Meta's webhook guide, against the Graph API. Subscribes a Page to the
  * fields the routing table queues, lists what it is subscribed to, and sets the app's callback URL
  * and verify token. Ids come from options or the environment, tokens and secrets only from the
  * environment.

@@ -20,7 +20,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Tells what one webhook item is: its webhook field (from the key it holds, SPEC section 3), the
+ * Tells what one webhook item is: its webhook field (from the key it holds, see the README), the
  * conversation it belongs to, and the key that identifies it when Meta sends it again. As a
  * processor it turns a {@link WebhookEvent} into the message the routes store: the item's JSON as
  * body, and only the {@code meta*}, group and de-duplication headers below.
@@ -149,8 +149,8 @@ public final class EventClassifier implements Processor {
     }
 
     /**
-     * The parts that identify an event across Meta's retries (SPEC section 3). Where the SPEC's key
-     * is not unique by itself the timestamp is added: a retry repeats it, a new event does not.
+     * The parts that identify an event across Meta's retries. Where the event's own id is not
+     * unique by itself the timestamp is added: a retry repeats it, a new event does not.
      * Null when the key is unknown, so the item's content identifies it.
      */
     private static List<String> identity(String object, String key, String field, ObjectNode item) {
