@@ -66,6 +66,8 @@ class ContainerIT {
                 copy(route);
             }
         }
+        // what an interrupted earlier run may have left would stop compose up
+        podman.down(BROKER, BRIDGE, "artemis-primary", "artemis-backup", "bridge-ha-1", "bridge-ha-2", "balancer");
     }
 
     @Test
