@@ -8,7 +8,7 @@ import org.slf4j.Logger;
  * at once, the next ones at most once a minute, with how many there were since and where the last
  * came from. A line per occurrence would let anyone flood the log.
  */
-final class RateLimitedLine {
+public final class RateLimitedLine {
 
     private static final long INTERVAL_NANOS = 60_000_000_000L;
 
@@ -19,13 +19,13 @@ final class RateLimitedLine {
     private final AtomicLong nextLine = new AtomicLong(System.nanoTime());
 
     /** {@code message}: with two placeholders, the count and the address of the last occurrence. */
-    RateLimitedLine(Logger log, boolean warn, String message) {
+    public RateLimitedLine(Logger log, boolean warn, String message) {
         this.log = log;
         this.warn = warn;
         this.message = message;
     }
 
-    void record(String from) {
+    public void record(String from) {
         since.incrementAndGet();
         long now = System.nanoTime();
         long due = nextLine.get();

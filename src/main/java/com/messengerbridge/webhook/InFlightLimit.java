@@ -1,10 +1,10 @@
 package com.messengerbridge.webhook;
 
 import com.messengerbridge.observe.BridgeMetrics;
+import com.messengerbridge.observe.RateLimitedLine;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +20,14 @@ public final class InFlightLimit implements Handler<RoutingContext> {
 
     public static final String REPLY = "too many requests in flight, retry later";
     private static final Logger LOG = LoggerFactory.getLogger(InFlightLimit.class);
-    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final int limit;
     private final BridgeMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder refused = new LongAdder();
-    private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
+    /** One line a minute at most: under overload, a line per refusal would be a second flood. */
+    private final RateLimitedLine overloaded = new RateLimitedLine(LOG, true, "overloaded: {} requests refused with"
+            + " 503 and Retry-After since the last line, WEBHOOK_MAX_IN_FLIGHT being reached; the last from {}");
 
     public InFlightLimit(int limit, BridgeMetrics metrics) {
         if (limit < 1) {
@@ -40,7 +41,7 @@ public final class InFlightLimit implements Handler<RoutingContext> {
     public void handle(RoutingContext context) {
         long start = System.nanoTime();
         if (!tryEnter()) {
-            logRefusals();
+            overloaded.record(context.request().remoteAddress().host());
             context.response().setStatusCode(503).putHeader("Retry-After", "1")
                     .putHeader("Content-Type", "text/plain").end(REPLY);
             metrics.replied(503, System.nanoTime() - start);
@@ -78,15 +79,5 @@ public final class InFlightLimit implements Handler<RoutingContext> {
 
     public int limit() {
         return limit;
-    }
-
-    /** One line a minute at most: under overload, a line per refusal would be a second flood. */
-    private void logRefusals() {
-        long now = System.nanoTime();
-        long due = nextLog.get();
-        if (now - due >= 0 && nextLog.compareAndSet(due, now + LOG_INTERVAL_NANOS)) {
-            LOG.warn("overloaded: {} requests in flight, the limit (WEBHOOK_MAX_IN_FLIGHT); answering 503 with"
-                    + " Retry-After, {} refused so far", limit, refused.sum());
-        }
     }
 }
