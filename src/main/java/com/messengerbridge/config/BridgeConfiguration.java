@@ -12,6 +12,7 @@ import com.messengerbridge.store.EventStore;
 import com.messengerbridge.tools.GraphApi;
 import com.messengerbridge.tools.RoutedFields;
 import com.messengerbridge.tools.SubscriptionCheck;
+import com.messengerbridge.webhook.AsyncHttpEngine;
 import com.messengerbridge.webhook.BrokerGate;
 import com.messengerbridge.webhook.EventClassifier;
 import com.messengerbridge.webhook.InFlightLimit;
@@ -33,6 +34,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.PluginHelper;
@@ -49,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class BridgeConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+    /** Broker transactions under way at once, each on its own connection: one commits while the others fill. */
+    private static final int STORE_COMMITTERS = 4;
     /** The name camel-micrometer looks its registry up by. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
 
@@ -75,11 +80,18 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
                 Set.copyOf(settings.list("meta.own-app-ids"))));
 
-        JmsPoolConnectionFactory connections = connectionFactory(context, settings);
-        context.getRegistry().bind("bridgeConnectionFactory", connections);
-        context.getRegistry().bind("eventStore", new EventStore(connections, metrics, eventViewer(context, settings),
+        ActiveMQConnectionFactory artemis = artemisConnectionFactory(context, settings);
+        // the request path: committers on connections of their own, no pool in between (a pool's
+        // producers broke while a failover closed them); the sink routes read through the pool
+        EventStore store = new EventStore(artemis, metrics, eventViewer(context, settings),
                 Long.parseLong(settings.get("broker.store-timeout-ms")),
-                Integer.parseInt(settings.get("webhook.max-in-flight"))));
+                Integer.parseInt(settings.get("webhook.max-in-flight")), STORE_COMMITTERS);
+        context.addService(new Stopper(store::close), true);
+        context.getRegistry().bind("eventStore", store);
+        context.getRegistry().bind("bridgeConnectionFactory", pooled(context, settings, artemis));
+        // platform-http that lets a request's thread go while the broker stores its events
+        context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
+                new AsyncHttpEngine());
         configureHttpSinks(context, settings);
         guardMetrics(context, settings);
         // health answers the same to everyone: no query parameter (exposureLevel=full, stackTrace,
@@ -236,7 +248,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         return SignatureVerifier.insecureNoCheck();
     }
 
-    private static JmsPoolConnectionFactory connectionFactory(CamelContext context, Settings settings) throws Exception {
+    private static ActiveMQConnectionFactory artemisConnectionFactory(CamelContext context, Settings settings)
+            throws Exception {
         String url = settings.get("broker.url");
         String user = settings.get("broker.user");
         String password = settings.get("broker.password");
@@ -254,14 +267,18 @@ public final class BridgeConfiguration implements CamelConfiguration {
         String login = user.isBlank() ? null : user;
         String secret = password.isBlank() ? null : password;
         long timeout = Long.parseLong(settings.get("broker.call-timeout-ms"));
-        ActiveMQConnectionFactory artemis = artemisConnectionFactory(url, login, secret, timeout);
         HealthCheckRegistry.get(context).register(new BrokerHealthCheck(url, login, secret, timeout));
+        return artemisConnectionFactory(url, login, secret, timeout);
+    }
 
+    /** The pooled connections the sink routes (camel-jms) consume and send through. */
+    private static JmsPoolConnectionFactory pooled(CamelContext context, Settings settings,
+            ActiveMQConnectionFactory artemis) throws Exception {
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(Integer.parseInt(settings.get("broker.pool.max-connections")));
-        pool.setBlockIfSessionPoolIsFullTimeout(timeout);
-        context.addService(new PoolStopper(pool), true);
+        pool.setBlockIfSessionPoolIsFullTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
+        context.addService(new Stopper(pool::stop), true);
         return pool;
     }
 
@@ -281,17 +298,17 @@ public final class BridgeConfiguration implements CamelConfiguration {
         return artemis;
     }
 
-    /** Closes the pooled connections at shutdown, before the embedded broker stops. */
-    private static final class PoolStopper extends ServiceSupport {
-        private final JmsPoolConnectionFactory pool;
+    /** Closes broker connections at shutdown, before the embedded broker stops (services stop in reverse order). */
+    private static final class Stopper extends ServiceSupport {
+        private final Runnable stop;
 
-        PoolStopper(JmsPoolConnectionFactory pool) {
-            this.pool = pool;
+        Stopper(Runnable stop) {
+            this.stop = stop;
         }
 
         @Override
         protected void doStop() {
-            pool.stop();
+            stop.run();
         }
     }
 

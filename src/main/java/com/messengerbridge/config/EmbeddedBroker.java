@@ -24,6 +24,8 @@ public final class EmbeddedBroker extends ServiceSupport {
     static final String IN_VM_URL = "vm://0";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final String ROLE = "bridge";
+    /** The events all queues hold in memory together (about 2 KB each): 16 MiB, about 8,000 events. */
+    static final long GLOBAL_MAX_SIZE_BYTES = 48L * 1024 * 1024;
 
     private final Path dataDirectory;
     private final String tcpAcceptorUrl;
@@ -78,6 +80,9 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setPersistIDCache(true)
                 .setSecurityEnabled(secured)
                 .setJMXManagementEnabled(false)
+                // events waiting for consumers beyond this are paged to disk, not held on the heap:
+                // the bridge's heap stays small however long consumers are away
+                .setGlobalMaxSize(GLOBAL_MAX_SIZE_BYTES)
                 .addAcceptorConfiguration("in-vm", IN_VM_URL)
                 // queues appear on first send and stay, so consumers find them whatever the order
                 .addAddressSetting("#", new AddressSettings()

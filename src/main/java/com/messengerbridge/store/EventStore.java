@@ -13,68 +13,91 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores a request's events on the broker together: the routing table adds each event with its
- * destination, and {@link #store} sends them all in one transaction, so the request costs the
- * broker one journal sync instead of one per event, and the 200 follows its commit. When Meta
- * resends events the broker already has, Artemis refuses the whole transaction; the events are
- * then stored one transaction each, so the broker refuses just the duplicates, and they are counted.
+ * Stores requests' events on the broker, many requests in one transaction (group commit), and tells
+ * each request when its own events are stored, without holding its thread.
  * <p>
- * Each store has a deadline: a broker that vanishes without closing the connection (a host or
- * container gone, a network cut) makes every blocking call wait its whole call timeout, and the
- * send, the rollback and the close add up past Meta's 5 seconds. Past the deadline the request
- * gets its 503 while the broker calls finish on a store thread; whatever they stored after all is
- * a duplicate that the broker drops when Meta sends the request again.
+ * The routing table adds each event with its destination; {@link #store} queues the request's
+ * events and returns at once. A few committer threads each take every request waiting, send their
+ * events in one transaction and commit: one round trip and one journal sync for all of them, however
+ * many requests arrive at once. A request's events are always in the same transaction, so they are
+ * stored together or not at all. When Meta resends events the broker already has, Artemis refuses
+ * the whole transaction; its requests are then stored one transaction each, and a request whose
+ * transaction is refused one event at a time, so the broker refuses just the duplicates, and they
+ * are counted.
+ * <p>
+ * Each request has a deadline: a broker that vanishes without closing the connection (a host or
+ * container gone, a network cut) makes every blocking call wait its whole call timeout. Past the
+ * deadline the request fails and gets its 503; a committer that has not started on it leaves it
+ * out, and whatever it stored after all is a duplicate that the broker drops when Meta sends the
+ * request again.
  */
-public final class EventStore {
+public final class EventStore implements AutoCloseable {
 
     /** Exchange property: the request's events waiting to be stored. */
     public static final String OUTBOX = "eventOutbox";
     /** Exchange property: where the routing table sends this event. */
     public static final String DESTINATION = "destination";
+    /** At most this many events in one transaction: a batch of 100-event requests stays a few MB. */
+    private static final int MAX_EVENTS_PER_COMMIT = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
 
     private final ConnectionFactory connections;
     private final BridgeMetrics metrics;
     private final EventViewer viewer;
     private final long timeoutMillis;
-    /** At most one store per request in flight: past that, a store is refused, not queued. */
-    private final ThreadPoolExecutor storeThreads;
+    /** Requests whose events wait for a committer; a request that finds it full is refused, not queued. */
+    private final BlockingQueue<Request> waiting;
+    private final List<Committer> committers = new ArrayList<>();
+    private final ScheduledThreadPoolExecutor deadlines;
 
     /**
      * @param viewer        null unless the events viewer is on
      * @param timeoutMillis how long a request waits for its events to be stored before its 503
-     * @param maxStores     stores under way at once (the requests in flight, and those past their deadline)
+     * @param maxWaiting    requests waiting for a committer at most (the requests in flight)
+     * @param committers    transactions under way at once, each on its own broker connection
      */
     public EventStore(ConnectionFactory connections, BridgeMetrics metrics, EventViewer viewer, long timeoutMillis,
-            int maxStores) {
+            int maxWaiting, int committers) {
         this.connections = connections;
         this.metrics = metrics;
         this.viewer = viewer;
         this.timeoutMillis = timeoutMillis;
-        AtomicInteger threads = new AtomicInteger();
-        this.storeThreads = new ThreadPoolExecutor(0, maxStores, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                task -> {
-                    Thread thread = new Thread(task, "event-store-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        this.waiting = new ArrayBlockingQueue<>(maxWaiting);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("event-store-deadlines"));
+        this.deadlines.setRemoveOnCancelPolicy(true);
+        for (int i = 1; i <= committers; i++) {
+            Committer committer = new Committer();
+            this.committers.add(committer);
+            daemon("event-store-" + i).newThread(committer).start();
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Raised for any failure to store a request's events: its reply is a 503, and Meta retries. */
@@ -102,6 +125,18 @@ public final class EventStore {
         }
     }
 
+    /** A request's events, and the future its route waits on. */
+    private record Request(List<Pending> events, CompletableFuture<Void> stored, AtomicBoolean settled) {
+        Request(List<Pending> events) {
+            this(events, new CompletableFuture<>(), new AtomicBoolean());
+        }
+
+        /** True for the first outcome only: stored, failed, or past the deadline. */
+        boolean settle() {
+            return settled.compareAndSet(false, true);
+        }
+    }
+
     /** Before the split: an empty outbox the request's events are added to. */
     public void begin(Exchange exchange) {
         exchange.setProperty(OUTBOX, new ArrayList<Pending>());
@@ -119,37 +154,40 @@ public final class EventStore {
         outbox.add(new Pending(destination, exchange.getMessage().getBody(String.class), properties));
     }
 
-    /** After the split: every event on the broker within the deadline, or an exception (and the reply is a 503). */
-    public void store(@ExchangeProperty(OUTBOX) List<Pending> delivered) throws JMSException {
+    /**
+     * After the split: completes once every event of the request is on the broker, or fails with an
+     * {@link EventsNotStoredException} (and the reply is a 503). The route goes on when it completes;
+     * no thread waits for it.
+     */
+    public CompletableFuture<Void> store(@ExchangeProperty(OUTBOX) List<Pending> delivered) {
         if (delivered == null || delivered.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        List<Pending> outbox = withoutRepeats(delivered);
-        Future<Void> stored;
-        try {
-            stored = storeThreads.submit(() -> {
-                storeNow(outbox);
-                return null;
-            });
-        } catch (RejectedExecutionException busy) {
-            report(outbox, BridgeMetrics.NOT_STORED);
-            throw new EventsNotStoredException("every store thread is waiting on the broker", null);
+        Request request = new Request(withoutRepeats(delivered));
+        if (!waiting.offer(request)) {
+            fail(request, new EventsNotStoredException("every store place is taken: the broker is slower than"
+                    + " the requests", null));
+            return request.stored();
         }
-        try {
-            stored.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException late) {
-            report(outbox, BridgeMetrics.NOT_STORED);
-            throw new EventsNotStoredException("the broker did not confirm within " + timeoutMillis + " ms", null);
-        } catch (ExecutionException failed) {
-            report(outbox, BridgeMetrics.NOT_STORED);
-            // any failure, not only the broker's (a pool broken by a failover, say), means a 503
-            if (failed.getCause() instanceof JMSException refused) {
-                throw refused;
-            }
-            throw new EventsNotStoredException(String.valueOf(failed.getCause()), failed.getCause());
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-            throw new EventsNotStoredException("interrupted while storing", stopping);
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> fail(request, new EventsNotStoredException(
+                "the broker did not confirm within " + timeoutMillis + " ms", null)), timeoutMillis,
+                TimeUnit.MILLISECONDS);
+        request.stored().whenComplete((done, failure) -> deadline.cancel(false));
+        return request.stored();
+    }
+
+    /** Requests waiting for a committer. */
+    int waiting() {
+        return waiting.size();
+    }
+
+    /** Stops the committers and closes their connections; requests still waiting fail. */
+    @Override
+    public void close() {
+        committers.forEach(Committer::stop);
+        deadlines.shutdownNow();
+        for (Request request; (request = waiting.poll()) != null; ) {
+            fail(request, new EventsNotStoredException("the bridge is stopping", null));
         }
     }
 
@@ -161,8 +199,7 @@ public final class EventStore {
         Map<List<String>, Pending> unique = new LinkedHashMap<>();
         List<Pending> repeats = new ArrayList<>();
         for (Pending event : delivered) {
-            List<String> key = Arrays.asList(event.queue(), event.property(EventClassifier.DUPLICATE_ID));
-            if (unique.putIfAbsent(key, event) != null) {
+            if (unique.putIfAbsent(key(event), event) != null) {
                 repeats.add(event);
             }
         }
@@ -170,41 +207,188 @@ public final class EventStore {
         return repeats.isEmpty() ? delivered : List.copyOf(unique.values());
     }
 
-    /** On a store thread: the request's events in one transaction, or one by one when some are duplicates. */
-    private void storeNow(List<Pending> outbox) throws JMSException {
-        try (Connection connection = connections.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                MessageProducer producer = session.createProducer(null)) {
+    /** A store thread: takes the requests waiting, stores them in one transaction, tells each. */
+    private final class Committer implements Runnable {
+        private volatile boolean running = true;
+        private volatile Thread thread;
+        /** A request left for the next transaction, because the batch already held one of its events. */
+        private Request carried;
+        private Connection connection;
+        private Session session;
+        private MessageProducer producer;
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            while (running) {
+                List<Request> batch;
+                try {
+                    batch = nextBatch();
+                } catch (InterruptedException stopping) {
+                    break;
+                }
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
+            }
+            disconnect();
+        }
+
+        void stop() {
+            running = false;
+            Thread current = thread;
+            if (current != null) {
+                current.interrupt();
+            }
+        }
+
+        /**
+         * Every request waiting, up to a transaction's worth of events; those past their deadline left
+         * out. A request holding an event already in the transaction (Meta's retry arriving while the
+         * first delivery waits) goes in the next one: the broker's duplicate check does not catch two
+         * copies inside one transaction, and catches the second in the next.
+         */
+        private List<Request> nextBatch() throws InterruptedException {
+            List<Request> batch = new ArrayList<>();
+            Set<List<String>> eventsInBatch = new HashSet<>();
+            int events = 0;
+            Request request = carried != null ? carried : waiting.take();
+            carried = null;
+            for (; request != null; request = waiting.poll()) {
+                if (request.settled().get()) {
+                    continue;
+                }
+                List<List<String>> keys = request.events().stream().map(EventStore::key).toList();
+                if (keys.stream().anyMatch(eventsInBatch::contains)) {
+                    carried = request;
+                    break;
+                }
+                eventsInBatch.addAll(keys);
+                batch.add(request);
+                events += request.events().size();
+                if (events >= MAX_EVENTS_PER_COMMIT) {
+                    break;
+                }
+            }
+            return batch;
+        }
+
+        private void commit(List<Request> batch) {
             try {
-                send(session, producer, outbox);
+                connect();
+                for (Request request : batch) {
+                    send(session, producer, request.events());
+                }
                 session.commit();
-                report(outbox, BridgeMetrics.STORED);
+                batch.forEach(request -> stored(request, request.events()));
                 return;
             } catch (JMSException refused) {
                 if (!isDuplicate(refused)) {
-                    throw refused;
+                    failAll(batch, refused);
+                    return;
                 }
-                LOG.debug("a retried request holds events already stored: storing its {} events one by one",
-                        outbox.size());
+                LOG.debug("a retried request holds events already stored: storing the {} requests of the"
+                        + " transaction one by one", batch.size());
+            } catch (RuntimeException fault) {
+                // any failure, not only the broker's, means a 503
+                failAll(batch, fault);
+                return;
             }
-            storeOneByOne(session, producer, outbox);
+            commitOneByOne(batch);
+        }
+
+        /** A transaction per request, and per event for a request the broker refuses as a duplicate. */
+        private void commitOneByOne(List<Request> batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                Request request = batch.get(i);
+                try {
+                    try {
+                        send(session, producer, request.events());
+                        session.commit();
+                        stored(request, request.events());
+                    } catch (JMSException refused) {
+                        if (!isDuplicate(refused)) {
+                            throw refused;
+                        }
+                        commitEventByEvent(request);
+                    }
+                } catch (JMSException | RuntimeException failure) {
+                    failAll(batch.subList(i, batch.size()), failure);
+                    return;
+                }
+            }
+        }
+
+        /** A transaction per event: the broker refuses each duplicate's commit, and keeps the rest. */
+        private void commitEventByEvent(Request request) throws JMSException {
+            List<Pending> stored = new ArrayList<>();
+            for (Pending event : request.events()) {
+                try {
+                    send(session, producer, List.of(event));
+                    session.commit();
+                    stored.add(event);
+                } catch (JMSException refused) {
+                    if (!isDuplicate(refused)) {
+                        throw refused;
+                    }
+                    report(List.of(event), BridgeMetrics.DUPLICATE);
+                }
+            }
+            stored(request, stored);
+        }
+
+        private void failAll(List<Request> batch, Exception failure) {
+            disconnect(); // a connection that failed once is not trusted again: the next batch opens a new one
+            for (Request request : batch) {
+                fail(request, failure instanceof EventsNotStoredException notStored ? notStored
+                        : new EventsNotStoredException(String.valueOf(failure), failure));
+            }
+        }
+
+        private void connect() throws JMSException {
+            if (session == null) {
+                connection = connections.createConnection();
+                session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                producer = session.createProducer(null);
+            }
+        }
+
+        private void disconnect() {
+            Connection current = connection;
+            connection = null;
+            session = null;
+            producer = null;
+            if (current != null) {
+                try {
+                    current.close();
+                } catch (JMSException | RuntimeException alreadyBroken) {
+                    LOG.debug("closing a failed broker connection: {}", alreadyBroken.toString());
+                }
+            }
         }
     }
 
-    /** A transaction per event: the broker refuses each duplicate's commit, and keeps the rest. */
-    private void storeOneByOne(Session session, MessageProducer producer, List<Pending> outbox) throws JMSException {
-        for (Pending event : outbox) {
-            try {
-                send(session, producer, List.of(event));
-                session.commit();
-                report(List.of(event), BridgeMetrics.STORED);
-            } catch (JMSException refused) {
-                if (!isDuplicate(refused)) {
-                    throw refused;
-                }
-                report(List.of(event), BridgeMetrics.DUPLICATE);
-            }
+    /** The request's events are on the broker: counted, and the request goes on, unless its deadline came first. */
+    private void stored(Request request, List<Pending> events) {
+        if (!request.settle()) {
+            LOG.debug("events stored after their request's deadline: Meta's retry will find them duplicates");
+            return;
         }
+        // counted before the route goes on, so the counts are there by the time the reply is
+        report(events, BridgeMetrics.STORED);
+        request.stored().complete(null);
+    }
+
+    private void fail(Request request, EventsNotStoredException failure) {
+        if (request.settle()) {
+            report(request.events(), BridgeMetrics.NOT_STORED);
+            request.stored().completeExceptionally(failure);
+        }
+    }
+
+    /** What makes two events the same for the broker: the queue and the duplicate id. */
+    private static List<String> key(Pending event) {
+        return Arrays.asList(event.queue(), event.property(EventClassifier.DUPLICATE_ID));
     }
 
     /** Counts the outcome, one increment per object and field, not per event; the viewer sees what was stored. */
@@ -213,7 +397,7 @@ public final class EventStore {
             events.stream().filter(event -> !event.forSink()).forEach(event -> viewer.stored(event.properties(),
                     event.body()));
         }
-        Map<List<String>, Integer> counts = new java.util.HashMap<>();
+        Map<List<String>, Integer> counts = new HashMap<>();
         for (Pending event : events) {
             if (!event.forSink()) {
                 counts.merge(Arrays.asList(event.property("metaObject"), event.property("metaField")), 1, Integer::sum);

@@ -47,9 +47,8 @@ class ContainerFilesTest {
         assertThat(Path.of(build.get("context").toString(), build.get("dockerfile").toString())).isRegularFile();
         assertThat(dockerfile).containsPattern("(?m)^FROM eclipse-temurin:17-jre\\s*$")
                 .containsPattern("(?m)^USER (?!root|0)\\w+")
-                .contains("ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/messenger-bridge.jsa\", \"-jar\","
-                        + " \"/app/messenger-bridge.jar\"]")
-                .contains("-XX:ArchiveClassesAtExit=/app/messenger-bridge.jsa -jar /app/messenger-bridge.jar");
+                .contains("ENTRYPOINT [\"/app/bin/messenger-bridge\"]")
+                .contains("BRIDGE_RECORD_CLASS_DATA=true \\\n    /app/bin/messenger-bridge");
     }
 
     @Test

@@ -40,6 +40,8 @@ final class Settings {
 
     /** Whether the bridge reads this variable: a declared one, or an HTTP sink's. */
     static boolean known(String variable) throws IOException {
-        return declared().containsKey(variable) || variable.matches("SINK_HTTP_[A-Z0-9_]+");
+        return declared().containsKey(variable) || variable.matches("SINK_HTTP_[A-Z0-9_]+")
+                // read by the start script, not by the bridge's properties
+                || Files.readString(Path.of("bin/messenger-bridge")).contains("${" + variable);
     }
 }

@@ -8,15 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bridge as its users run it: {@code java -jar target/messenger-bridge.jar} in the project
- * folder (so it reads {@code routes/}), configured through the environment, its log in a file.
+ * The bridge as its users run it: {@code bin/messenger-bridge} in the project folder (so it reads
+ * {@code routes/}), configured through the environment, its log in a file.
  */
 final class BridgeProcess implements AutoCloseable {
 
@@ -59,20 +57,14 @@ final class BridgeProcess implements AutoCloseable {
         // a restarted bridge keeps its ports when the caller passes them
         int httpPort = env.containsKey("HTTP_PORT") ? Integer.parseInt(env.get("HTTP_PORT")) : freePort();
         int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT")) : freePort();
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(List.of(System.getProperty("bridge.java.options", "-Xmx256m").split(" ")));
-        // the class-data archive the build made for this jar, as the run command and the container use it
-        Path classData = jar.resolveSibling("messenger-bridge.jsa");
-        if (Files.isRegularFile(classData)) {
-            command.add("-XX:SharedArchiveFile=" + classData);
-        }
-        command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        // the run command's and the container's start: its memory settings, the build's class-data archive
+        ProcessBuilder builder = new ProcessBuilder(Path.of("bin/messenger-bridge").toAbsolutePath().toString())
                 .directory(Path.of("").toAbsolutePath().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(key -> key.startsWith("BROKER_") || key.startsWith("META_"));
+        environment.keySet().removeIf(key -> key.startsWith("BROKER_") || key.startsWith("META_")
+                || key.equals("JAVA_OPTS"));
         environment.put("META_APP_SECRET", APP_SECRET);
         environment.put("META_VERIFY_TOKEN", VERIFY_TOKEN);
         environment.put("META_OWN_APP_IDS", OWN_APP_ID);
@@ -80,6 +72,11 @@ final class BridgeProcess implements AutoCloseable {
         environment.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         environment.put("BROKER_DATA_DIR", home.resolve("data").toString());
         environment.putAll(env);
+        // the benchmark's BRIDGE_JAVA_OPTS, for a profile; otherwise the script's own settings
+        String javaOptions = System.getProperty("bridge.java.options", "");
+        if (!javaOptions.isBlank()) {
+            environment.put("JAVA_OPTS", javaOptions);
+        }
         // the log is kept across restarts: only what this process writes counts as its start
         long logOffset = Files.exists(log) ? Files.size(log) : 0;
         BridgeProcess bridge = new BridgeProcess(log, logOffset, httpPort, managementPort, builder.start());

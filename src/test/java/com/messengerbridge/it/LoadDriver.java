@@ -31,6 +31,7 @@ final class LoadDriver {
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger sequence = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
 
     LoadDriver(Webhook webhook, String run) {
@@ -71,11 +72,14 @@ final class LoadDriver {
         for (int bridge = 0; bridge < webhooks.size(); bridge++) {
             Instant start = Instant.now();
             int status;
+            inFlight.incrementAndGet();
             try {
                 status = webhooks.get(bridge).post(body).statusCode();
             } catch (RuntimeException noAnswer) {
                 status = -1;
                 sleepQuietly(20); // the bridge is gone: do not spin
+            } finally {
+                inFlight.decrementAndGet();
             }
             sent.add(new Sent(mids, status, Duration.between(start, Instant.now()), bridge, start));
             if (status == 200) {
@@ -102,6 +106,11 @@ final class LoadDriver {
         for (Thread thread : threads) {
             thread.join(30_000);
         }
+    }
+
+    /** Requests sent and not answered yet. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     Set<String> acknowledged() {

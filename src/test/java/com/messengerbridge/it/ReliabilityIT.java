@@ -52,6 +52,32 @@ class ReliabilityIT {
     }
 
     /**
+     * SIGKILL while 64 connections wait for their events to be stored: the requests the broker had
+     * confirmed were answered 200 and are there; the others got no answer, and Meta sends them again.
+     */
+    @Test
+    void bridgeKilledWith64RequestsInFlight() throws Exception {
+        try (ArtemisDistribution artemis = ArtemisDistribution.create("reliability-kill-64", PORT_OFFSET).start()) {
+            Map<String, String> env = standaloneEnv(artemis);
+            BridgeProcess bridge = BridgeProcess.startFresh("reliability-kill-64", env);
+            LoadDriver load = new LoadDriver(webhook(bridge), "kill64");
+            try {
+                load.start(64);
+                load.awaitMoreAcknowledged(2_000, WAIT);
+                assertThat(load.inFlight()).as("requests in flight at the kill").isGreaterThanOrEqualTo(32);
+                bridge.kill();
+                bridge = BridgeProcess.start("reliability-kill-64", env);
+                load.awaitMoreAcknowledged(300, WAIT);
+            } finally {
+                load.stop();
+                bridge.close();
+            }
+            assertNothingLost("bridge killed with 64 requests in flight", load.acknowledged(), artemis.url(),
+                    ArtemisDistribution.USER, ArtemisDistribution.PASSWORD);
+        }
+    }
+
+    /**
      * The broker stops during load: every answer is a 503 inside Meta's 5 seconds, readiness is
      * DOWN, and the bridge recovers by itself once the broker is back.
      */

@@ -1,6 +1,7 @@
 package com.messengerbridge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.messengerbridge.config.EmbeddedBroker;
 import jakarta.jms.Connection;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import com.messengerbridge.observe.BridgeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,17 +37,27 @@ class EventStoreTest {
     void startBroker() throws Exception {
         broker = new EmbeddedBroker(data, "", "", "", 1000);
         broker.start();
-        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 8);
+        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 8, 2);
     }
 
     @AfterEach
     void stopBroker() {
+        store.close();
         broker.stop();
+    }
+
+    /** Stores as the route does, waiting for the outcome; a failure is thrown as the route sees it. */
+    private static void stored(EventStore store, List<EventStore.Pending> events) throws Exception {
+        try {
+            store.store(events).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException failed) {
+            throw (Exception) failed.getCause();
+        }
     }
 
     @Test
     void storesARequestsEventsInOrderWithTheirProperties() throws Exception {
-        store.store(List.of(event("q.a", "1"), event("q.a", "2"), event("q.b", "3")));
+        stored(store, List.of(event("q.a", "1"), event("q.a", "2"), event("q.b", "3")));
 
         assertThat(texts("q.a")).containsExactly("1", "2");
         assertThat(texts("q.b")).containsExactly("3");
@@ -53,10 +66,10 @@ class EventStoreTest {
     /** A retry that holds stored and new events: the transaction is refused, one by one keeps the new ones. */
     @Test
     void aRebatchedRetryStoresOnlyWhatIsNew() throws Exception {
-        store.store(List.of(event("q.a", "1"), event("q.a", "2")));
+        stored(store, List.of(event("q.a", "1"), event("q.a", "2")));
 
-        store.store(List.of(event("q.a", "2"), event("q.a", "3"), event("q.a", "1")));
-        store.store(List.of(event("q.a", "3")));
+        stored(store, List.of(event("q.a", "2"), event("q.a", "3"), event("q.a", "1")));
+        stored(store, List.of(event("q.a", "3")));
 
         assertThat(texts("q.a")).containsExactly("1", "2", "3");
         assertThat(events("stored")).isEqualTo(3);
@@ -66,7 +79,7 @@ class EventStoreTest {
     /** The broker's duplicate check does not catch two copies inside one transaction: the store does. */
     @Test
     void anEventRepeatedInOneRequestIsStoredOnceAndCountedAsADuplicate() throws Exception {
-        store.store(List.of(event("q.a", "1"), event("q.a", "2"), event("q.a", "1"), event("sink.messages", "1")));
+        stored(store, List.of(event("q.a", "1"), event("q.a", "2"), event("q.a", "1"), event("sink.messages", "1")));
 
         assertThat(texts("q.a")).containsExactly("1", "2");
         assertThat(texts("sink.messages")).as("the sink's copy is not a repeat").containsExactly("1");
@@ -78,7 +91,7 @@ class EventStoreTest {
     void eventsNotStoredAreCountedAndThrown() {
         broker.stop();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.store(List.of(event("q.a", "1"))))
+        assertThatThrownBy(() -> stored(store, List.of(event("q.a", "1"))))
                 .isInstanceOf(JMSException.class);
         assertThat(events("not_stored")).isEqualTo(1);
         assertThat(events("stored")).isZero();
@@ -90,10 +103,10 @@ class EventStoreTest {
         EventStore silent = new EventStore(brokerThat(() -> {
             Thread.sleep(60_000);
             return null;
-        }), new BridgeMetrics(meters), null, 300, 8);
+        }), new BridgeMetrics(meters), null, 300, 8, 2);
 
         long start = System.nanoTime();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> silent.store(List.of(event("q.a", "1"))))
+        assertThatThrownBy(() -> stored(silent, List.of(event("q.a", "1"))))
                 .isInstanceOf(EventStore.EventsNotStoredException.class).hasMessageContaining("within 300 ms");
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(3));
         assertThat(events("not_stored")).isEqualTo(1);
@@ -104,9 +117,9 @@ class EventStoreTest {
     void anyFailureToStoreIsAJmsFailure() {
         EventStore broken = new EventStore(brokerThat(() -> {
             throw new NullPointerException("refCount");
-        }), new BridgeMetrics(meters), null, 3000, 8);
+        }), new BridgeMetrics(meters), null, 3000, 8, 2);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.store(List.of(event("q.a", "1"))))
+        assertThatThrownBy(() -> stored(broken, List.of(event("q.a", "1"))))
                 .isInstanceOf(EventStore.EventsNotStoredException.class).hasRootCauseInstanceOf(NullPointerException.class);
         assertThat(events("not_stored")).isEqualTo(1);
     }
@@ -118,9 +131,61 @@ class EventStoreTest {
                 (proxy, method, args) -> call.call());
     }
 
+    /** Requests arriving together share a transaction; a retry among them costs the others nothing. */
+    @Test
+    void concurrentRequestsAreAllStoredAndARetryAmongThemStoresOnlyWhatIsNew() throws Exception {
+        store.close();
+        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 64, 2);
+        stored(store, List.of(event("q.a", "1")));
+        List<CompletableFuture<Void>> requests = new ArrayList<>();
+        for (int i = 2; i < 50; i++) {
+            requests.add(store.store(List.of(event("q.a", Integer.toString(i)))));
+        }
+        requests.add(store.store(List.of(event("q.a", "1"), event("q.a", "50"))));
+        CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+        assertThat(texts("q.a")).hasSize(50).doesNotHaveDuplicates();
+        assertThat(events("stored")).isEqualTo(50);
+        assertThat(events("duplicate")).isEqualTo(1);
+    }
+
+    /** Meta's retry arriving while the first delivery still waits: never two copies in one transaction. */
+    @Test
+    void twoRequestsWaitingWithTheSameEventStoreItOnce() throws Exception {
+        EventStore oneCommitter = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 64, 1);
+        List<CompletableFuture<Void>> requests = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            requests.add(oneCommitter.store(List.of(event("q.a", "a" + i), event("q.a", "same"))));
+        }
+        CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        oneCommitter.close();
+
+        assertThat(texts("q.a")).hasSize(21).containsOnlyOnce("same");
+        assertThat(events("duplicate")).isEqualTo(19);
+    }
+
+    /** Every committer busy on a silent broker and the waiting places full: refused at once, not queued. */
+    @Test
+    void aRequestFindingEveryPlaceTakenIsRefusedAtOnce() throws Exception {
+        EventStore silent = new EventStore(brokerThat(() -> {
+            Thread.sleep(60_000);
+            return null;
+        }), new BridgeMetrics(meters), null, 5_000, 1, 1);
+        silent.store(List.of(event("q.a", "1")));
+        for (int i = 0; i < 500 && silent.waiting() > 0; i++) {
+            Thread.sleep(10); // until the committer has taken it, and hangs on the broker
+        }
+        silent.store(List.of(event("q.a", "2")));
+
+        assertThat(silent.store(List.of(event("q.a", "3")))).isCompletedExceptionally();
+        assertThatThrownBy(() -> stored(silent, List.of(event("q.a", "4"))))
+                .isInstanceOf(EventStore.EventsNotStoredException.class).hasMessageContaining("every store place");
+        silent.close();
+    }
+
     @Test
     void sinkCopiesAreNotCountedAsEvents() throws Exception {
-        store.store(List.of(event("q.a", "1"), event("sink.messages", "1")));
+        stored(store, List.of(event("q.a", "1"), event("sink.messages", "1")));
 
         assertThat(events("stored")).isEqualTo(1);
     }
