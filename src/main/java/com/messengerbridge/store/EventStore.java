@@ -214,6 +214,8 @@ public final class EventStore implements AutoCloseable {
         /** A request left for the next transaction, because the batch already held one of its events. */
         private Request carried;
         private Connection connection;
+        /** Set by the client when the connection fails between transactions (a broker restart, say). */
+        private volatile boolean connectionFailed;
         private Session session;
         private MessageProducer producer;
 
@@ -346,8 +348,13 @@ public final class EventStore implements AutoCloseable {
         }
 
         private void connect() throws JMSException {
+            if (connectionFailed) {
+                disconnect(); // a request is not failed for a connection already known to be gone
+            }
             if (session == null) {
+                connectionFailed = false;
                 connection = connections.createConnection();
+                connection.setExceptionListener(failure -> connectionFailed = true);
                 session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 producer = session.createProducer(null);
             }

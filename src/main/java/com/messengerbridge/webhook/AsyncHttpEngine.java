@@ -111,6 +111,11 @@ public final class AsyncHttpEngine extends VertxPlatformHttpEngine {
                     response.putHeader(header.getKey(), header.getValue().toString());
                 }
             }
+            // the header filter keeps Content-Type from the headers copied above: set from the message
+            String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+            if (contentType != null) {
+                response.putHeader("Content-Type", contentType);
+            }
             byte[] body = message.getBody(byte[].class);
             if (body == null) {
                 response.end();

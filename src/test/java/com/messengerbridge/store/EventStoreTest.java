@@ -164,6 +164,22 @@ class EventStoreTest {
         assertThat(events("duplicate")).isEqualTo(19);
     }
 
+    /** The connection a committer held died with the broker: the first request after the restart is stored. */
+    @Test
+    void aRestartedBrokerStoresTheFirstRequestAfterIt() throws Exception {
+        store.close();
+        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 8, 1);
+        stored(store, List.of(event("q.a", "1")));
+        broker.stop();
+        broker = new EmbeddedBroker(data, "", "", "", 1000);
+        broker.start();
+
+        stored(store, List.of(event("q.a", "2")));
+        stored(store, List.of(event("q.a", "3")));
+
+        assertThat(texts("q.a")).containsExactly("1", "2", "3");
+    }
+
     /** Every committer busy on a silent broker and the waiting places full: refused at once, not queued. */
     @Test
     void aRequestFindingEveryPlaceTakenIsRefusedAtOnce() throws Exception {
