@@ -80,15 +80,16 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
                 Set.copyOf(settings.list("meta.own-app-ids"))));
 
-        ActiveMQConnectionFactory artemis = artemisConnectionFactory(context, settings);
+        BrokerAddress broker = broker(context, settings);
         // the request path: committers on connections of their own, no pool in between (a pool's
         // producers broke while a failover closed them); the sink routes read through the pool
-        EventStore store = new EventStore(artemis, metrics, eventViewer(context, settings),
+        EventStore store = new EventStore(transactedSends(broker.connectionFactory()), metrics,
+                eventViewer(context, settings),
                 Long.parseLong(settings.get("broker.store-timeout-ms")),
                 Integer.parseInt(settings.get("webhook.max-in-flight")), STORE_COMMITTERS);
         context.addService(new Stopper(store::close), true);
         context.getRegistry().bind("eventStore", store);
-        context.getRegistry().bind("bridgeConnectionFactory", pooled(context, settings, artemis));
+        context.getRegistry().bind("bridgeConnectionFactory", pooled(context, settings, broker.connectionFactory()));
         // platform-http that lets a request's thread go while the broker stores its events
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
                 new AsyncHttpEngine());
@@ -248,8 +249,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         return SignatureVerifier.insecureNoCheck();
     }
 
-    private static ActiveMQConnectionFactory artemisConnectionFactory(CamelContext context, Settings settings)
-            throws Exception {
+    /** Where the broker is, and the bridge's login: the broker embedded in this process when no URL is set. */
+    private static BrokerAddress broker(CamelContext context, Settings settings) throws Exception {
         String url = settings.get("broker.url");
         String user = settings.get("broker.user");
         String password = settings.get("broker.password");
@@ -268,7 +269,13 @@ public final class BridgeConfiguration implements CamelConfiguration {
         String secret = password.isBlank() ? null : password;
         long timeout = Long.parseLong(settings.get("broker.call-timeout-ms"));
         HealthCheckRegistry.get(context).register(new BrokerHealthCheck(url, login, secret, timeout));
-        return artemisConnectionFactory(url, login, secret, timeout);
+        return new BrokerAddress(url, login, secret, timeout);
+    }
+
+    private record BrokerAddress(String url, String user, String password, long callTimeoutMillis) {
+        ActiveMQConnectionFactory connectionFactory() {
+            return artemisConnectionFactory(url, user, password, callTimeoutMillis);
+        }
     }
 
     /** The pooled connections the sink routes (camel-jms) consume and send through. */
@@ -295,6 +302,16 @@ public final class BridgeConfiguration implements CamelConfiguration {
         artemis.setRetryInterval(Math.min(callTimeoutMillis, 250));
         // the bridge only sends and reads text: no JMS ObjectMessage is ever deserialized
         artemis.setDeserializationDenyList("*");
+        return artemis;
+    }
+
+    /**
+     * The store's connections: every send is inside a transaction, so none needs to wait for its own
+     * confirmation; the commit is the one call that waits, and it fails if any send of the
+     * transaction did. Blocking sends would cost a broker round trip per event.
+     */
+    static ActiveMQConnectionFactory transactedSends(ActiveMQConnectionFactory artemis) {
+        artemis.setBlockOnDurableSend(false);
         return artemis;
     }
 

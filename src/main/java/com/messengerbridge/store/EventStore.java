@@ -9,6 +9,7 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
@@ -218,6 +219,7 @@ public final class EventStore implements AutoCloseable {
         private volatile boolean connectionFailed;
         private Session session;
         private MessageProducer producer;
+        private final Map<String, Queue> queues = new HashMap<>();
 
         @Override
         public void run() {
@@ -279,7 +281,7 @@ public final class EventStore implements AutoCloseable {
             try {
                 connect();
                 for (Request request : batch) {
-                    send(session, producer, request.events());
+                    send(request.events());
                 }
                 session.commit();
                 batch.forEach(request -> stored(request, request.events()));
@@ -305,7 +307,7 @@ public final class EventStore implements AutoCloseable {
                 Request request = batch.get(i);
                 try {
                     try {
-                        send(session, producer, request.events());
+                        send(request.events());
                         session.commit();
                         stored(request, request.events());
                     } catch (JMSException refused) {
@@ -326,7 +328,7 @@ public final class EventStore implements AutoCloseable {
             List<Pending> stored = new ArrayList<>();
             for (Pending event : request.events()) {
                 try {
-                    send(session, producer, List.of(event));
+                    send(List.of(event));
                     session.commit();
                     stored.add(event);
                 } catch (JMSException refused) {
@@ -344,6 +346,29 @@ public final class EventStore implements AutoCloseable {
             for (Request request : batch) {
                 fail(request, failure instanceof EventsNotStoredException notStored ? notStored
                         : new EventsNotStoredException(String.valueOf(failure), failure));
+            }
+        }
+
+        private void send(List<Pending> events) throws JMSException {
+            for (Pending event : events) {
+                TextMessage message = session.createTextMessage(event.body());
+                for (Map.Entry<String, Object> property : event.properties().entrySet()) {
+                    message.setObjectProperty(property.getKey(), property.getValue());
+                }
+                producer.send(queues.computeIfAbsent(event.queue(), this::queue), message, DeliveryMode.PERSISTENT,
+                        Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);
+            }
+        }
+
+        /**
+         * The queue, looked up once per connection: each lookup, and each first send to a queue
+         * object, asks the broker about the queue, a round trip per event if not kept.
+         */
+        private Queue queue(String name) {
+            try {
+                return session.createQueue(name);
+            } catch (JMSException refused) {
+                throw new IllegalStateException("queue " + name + ": " + refused.getMessage(), refused);
             }
         }
 
@@ -365,6 +390,7 @@ public final class EventStore implements AutoCloseable {
             connection = null;
             session = null;
             producer = null;
+            queues.clear();
             if (current != null) {
                 try {
                     current.close();
@@ -411,17 +437,6 @@ public final class EventStore implements AutoCloseable {
             }
         }
         counts.forEach((type, count) -> metrics.events(type.get(0), type.get(1), outcome, count));
-    }
-
-    private static void send(Session session, MessageProducer producer, List<Pending> outbox) throws JMSException {
-        for (Pending event : outbox) {
-            TextMessage message = session.createTextMessage(event.body());
-            for (Map.Entry<String, Object> property : event.properties().entrySet()) {
-                message.setObjectProperty(property.getKey(), property.getValue());
-            }
-            producer.send(session.createQueue(event.queue()), message, DeliveryMode.PERSISTENT,
-                    Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);
-        }
     }
 
     /**
