@@ -235,6 +235,9 @@ public final class EventStore implements AutoCloseable {
                     commit(batch);
                 }
             }
+            if (carried != null) {
+                fail(carried, new EventsNotStoredException("the bridge is stopping", null));
+            }
             disconnect();
         }
 
