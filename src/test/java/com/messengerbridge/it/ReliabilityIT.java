@@ -32,23 +32,7 @@ class ReliabilityIT {
     /** SIGKILL of the bridge in the middle of a load run, then a restart: every 200 is on the broker, once. */
     @Test
     void bridgeKilledMidLoad() throws Exception {
-        try (ArtemisDistribution artemis = ArtemisDistribution.create("reliability-kill", PORT_OFFSET).start()) {
-            Map<String, String> env = standaloneEnv(artemis);
-            BridgeProcess bridge = BridgeProcess.startFresh("reliability-kill", env);
-            LoadDriver load = new LoadDriver(webhook(bridge), "kill");
-            try {
-                load.start(4);
-                load.awaitMoreAcknowledged(300, WAIT);
-                bridge.kill();
-                bridge = BridgeProcess.start("reliability-kill", env);
-                load.awaitMoreAcknowledged(300, WAIT);
-            } finally {
-                load.stop();
-                bridge.close();
-            }
-            assertNothingLost("bridge killed mid-load", load.acknowledged(), artemis.url(), ArtemisDistribution.USER,
-                    ArtemisDistribution.PASSWORD);
-        }
+        killedUnderLoad("reliability-kill", "bridge killed mid-load", 4, 300);
     }
 
     /**
@@ -57,23 +41,29 @@ class ReliabilityIT {
      */
     @Test
     void bridgeKilledWith64RequestsInFlight() throws Exception {
-        try (ArtemisDistribution artemis = ArtemisDistribution.create("reliability-kill-64", PORT_OFFSET).start()) {
+        killedUnderLoad("reliability-kill-64", "bridge killed with 64 requests in flight", 64, 2_000);
+    }
+
+    /** Load on {@code connections} connections, SIGKILL once {@code acknowledgedFirst} events are acknowledged, restart. */
+    private static void killedUnderLoad(String name, String scenario, int connections, int acknowledgedFirst)
+            throws Exception {
+        try (ArtemisDistribution artemis = ArtemisDistribution.create(name, PORT_OFFSET).start()) {
             Map<String, String> env = standaloneEnv(artemis);
-            BridgeProcess bridge = BridgeProcess.startFresh("reliability-kill-64", env);
-            LoadDriver load = new LoadDriver(webhook(bridge), "kill64");
+            BridgeProcess bridge = BridgeProcess.startFresh(name, env);
+            LoadDriver load = new LoadDriver(webhook(bridge), name);
             try {
-                load.start(64);
-                load.awaitMoreAcknowledged(2_000, WAIT);
-                assertThat(load.inFlight()).as("requests in flight at the kill").isGreaterThanOrEqualTo(32);
+                load.start(connections);
+                load.awaitMoreAcknowledged(acknowledgedFirst, WAIT);
+                assertThat(load.inFlight()).as("requests in flight at the kill").isGreaterThanOrEqualTo(connections / 2);
                 bridge.kill();
-                bridge = BridgeProcess.start("reliability-kill-64", env);
+                bridge = BridgeProcess.start(name, env);
                 load.awaitMoreAcknowledged(300, WAIT);
             } finally {
                 load.stop();
                 bridge.close();
             }
-            assertNothingLost("bridge killed with 64 requests in flight", load.acknowledged(), artemis.url(),
-                    ArtemisDistribution.USER, ArtemisDistribution.PASSWORD);
+            assertNothingLost(scenario, load.acknowledged(), artemis.url(), ArtemisDistribution.USER,
+                    ArtemisDistribution.PASSWORD);
         }
     }
 
