@@ -83,13 +83,12 @@ public final class BridgeConfiguration implements CamelConfiguration {
         BrokerAddress broker = broker(context, settings);
         // the request path: committers on connections of their own, no pool in between (a pool's
         // producers broke while a failover closed them); the sink routes read through the pool
-        EventStore store = new EventStore(transactedSends(broker.connectionFactory()), metrics,
-                eventViewer(context, settings),
+        EventStore store = new EventStore(broker.transactedConnectionFactory(), metrics, eventViewer(context, settings),
                 Long.parseLong(settings.get("broker.store-timeout-ms")),
                 Integer.parseInt(settings.get("webhook.max-in-flight")), STORE_COMMITTERS);
         context.addService(new Stopper(store::close), true);
         context.getRegistry().bind("eventStore", store);
-        context.getRegistry().bind("bridgeConnectionFactory", pooled(context, settings, broker.connectionFactory()));
+        context.getRegistry().bind("bridgeConnectionFactory", pooled(context, settings, broker));
         // platform-http that lets a request's thread go while the broker stores its events
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
                 new AsyncHttpEngine());
@@ -276,15 +275,26 @@ public final class BridgeConfiguration implements CamelConfiguration {
         ActiveMQConnectionFactory connectionFactory() {
             return artemisConnectionFactory(url, user, password, callTimeoutMillis);
         }
+
+        /**
+         * The store's connections: every send is inside a transaction, so none needs to wait for its
+         * own confirmation; the commit is the one call that waits, and it fails if any send of the
+         * transaction did. Blocking sends would cost a broker round trip per event.
+         */
+        ActiveMQConnectionFactory transactedConnectionFactory() {
+            ActiveMQConnectionFactory transacted = connectionFactory();
+            transacted.setBlockOnDurableSend(false);
+            return transacted;
+        }
     }
 
     /** The pooled connections the sink routes (camel-jms) consume and send through. */
-    private static JmsPoolConnectionFactory pooled(CamelContext context, Settings settings,
-            ActiveMQConnectionFactory artemis) throws Exception {
+    private static JmsPoolConnectionFactory pooled(CamelContext context, Settings settings, BrokerAddress broker)
+            throws Exception {
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
-        pool.setConnectionFactory(artemis);
+        pool.setConnectionFactory(broker.connectionFactory());
         pool.setMaxConnections(Integer.parseInt(settings.get("broker.pool.max-connections")));
-        pool.setBlockIfSessionPoolIsFullTimeout(Long.parseLong(settings.get("broker.call-timeout-ms")));
+        pool.setBlockIfSessionPoolIsFullTimeout(broker.callTimeoutMillis());
         context.addService(new Stopper(pool::stop), true);
         return pool;
     }
@@ -305,15 +315,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
         return artemis;
     }
 
-    /**
-     * The store's connections: every send is inside a transaction, so none needs to wait for its own
-     * confirmation; the commit is the one call that waits, and it fails if any send of the
-     * transaction did. Blocking sends would cost a broker round trip per event.
-     */
-    static ActiveMQConnectionFactory transactedSends(ActiveMQConnectionFactory artemis) {
-        artemis.setBlockOnDurableSend(false);
-        return artemis;
-    }
 
     /** Closes broker connections at shutdown, before the embedded broker stops (services stop in reverse order). */
     private static final class Stopper extends ServiceSupport {

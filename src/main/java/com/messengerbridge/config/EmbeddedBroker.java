@@ -24,7 +24,10 @@ public final class EmbeddedBroker extends ServiceSupport {
     static final String IN_VM_URL = "vm://0";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final String ROLE = "bridge";
-    /** The events all queues hold in memory together (about 2 KB each): 16 MiB, about 8,000 events. */
+    /**
+     * The events all queues hold in memory together, by the broker's estimate (about
+     * 2.5 times that on the heap).
+     */
     static final long GLOBAL_MAX_SIZE_BYTES = 48L * 1024 * 1024;
 
     private final Path dataDirectory;

@@ -126,10 +126,27 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    /** A request's events, and the future its route waits on. */
-    private record Request(List<Pending> events, CompletableFuture<Void> stored, AtomicBoolean settled) {
-        Request(List<Pending> events) {
-            this(events, new CompletableFuture<>(), new AtomicBoolean());
+    /**
+     * A request's events, each once; the keys the broker tells duplicates by (queue and duplicate id);
+     * the future its route waits on.
+     */
+    private record Request(List<Pending> events, Set<List<String>> keys, CompletableFuture<Void> stored,
+            AtomicBoolean settled) {
+
+        /**
+         * The request's events, each once: the broker's duplicate check does not catch two copies in
+         * one transaction, so an event Meta repeated inside one delivery is dropped here (and counted
+         * by the caller).
+         */
+        static Request of(List<Pending> delivered, List<Pending> repeats) {
+            Map<List<String>, Pending> unique = new LinkedHashMap<>();
+            for (Pending event : delivered) {
+                if (unique.putIfAbsent(key(event), event) != null) {
+                    repeats.add(event);
+                }
+            }
+            List<Pending> events = repeats.isEmpty() ? delivered : List.copyOf(unique.values());
+            return new Request(events, unique.keySet(), new CompletableFuture<>(), new AtomicBoolean());
         }
 
         /** True for the first outcome only: stored, failed, or past the deadline. */
@@ -164,7 +181,9 @@ public final class EventStore implements AutoCloseable {
         if (delivered == null || delivered.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Request request = new Request(withoutRepeats(delivered));
+        List<Pending> repeats = new ArrayList<>();
+        Request request = Request.of(delivered, repeats);
+        report(repeats, BridgeMetrics.DUPLICATE);
         if (!waiting.offer(request)) {
             fail(request, new EventsNotStoredException("every store place is taken: the broker is slower than"
                     + " the requests", null));
@@ -190,22 +209,6 @@ public final class EventStore implements AutoCloseable {
         for (Request request; (request = waiting.poll()) != null; ) {
             fail(request, new EventsNotStoredException("the bridge is stopping", null));
         }
-    }
-
-    /**
-     * The request's events, each once: the broker's duplicate check does not catch two copies in
-     * one transaction, so an event Meta repeated inside one delivery is dropped here, and counted.
-     */
-    private List<Pending> withoutRepeats(List<Pending> delivered) {
-        Map<List<String>, Pending> unique = new LinkedHashMap<>();
-        List<Pending> repeats = new ArrayList<>();
-        for (Pending event : delivered) {
-            if (unique.putIfAbsent(key(event), event) != null) {
-                repeats.add(event);
-            }
-        }
-        report(repeats, BridgeMetrics.DUPLICATE);
-        return repeats.isEmpty() ? delivered : List.copyOf(unique.values());
     }
 
     /** A store thread: takes the requests waiting, stores them in one transaction, tells each. */
@@ -265,12 +268,11 @@ public final class EventStore implements AutoCloseable {
                 if (request.settled().get()) {
                     continue;
                 }
-                List<List<String>> keys = request.events().stream().map(EventStore::key).toList();
-                if (keys.stream().anyMatch(eventsInBatch::contains)) {
+                if (request.keys().stream().anyMatch(eventsInBatch::contains)) {
                     carried = request;
                     break;
                 }
-                eventsInBatch.addAll(keys);
+                eventsInBatch.addAll(request.keys());
                 batch.add(request);
                 events += request.events().size();
                 if (events >= MAX_EVENTS_PER_COMMIT) {
