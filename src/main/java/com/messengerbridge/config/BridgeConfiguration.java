@@ -13,6 +13,7 @@ import com.messengerbridge.tools.GraphApi;
 import com.messengerbridge.tools.RoutedFields;
 import com.messengerbridge.tools.SubscriptionCheck;
 import com.messengerbridge.webhook.AsyncHttpEngine;
+import com.messengerbridge.webhook.BodyReader;
 import com.messengerbridge.webhook.BrokerGate;
 import com.messengerbridge.webhook.EventClassifier;
 import com.messengerbridge.webhook.InFlightLimit;
@@ -89,9 +90,17 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.addService(new Stopper(store::close), true);
         context.getRegistry().bind("eventStore", store);
         context.getRegistry().bind("bridgeConnectionFactory", pooled(context, settings, broker));
-        // platform-http that lets a request's thread go while the broker stores its events
+        // platform-http that reads bodies within bounds, and lets a request's thread go while the
+        // broker stores its events
+        InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")));
+        metrics.watch(limit);
+        BodyReader bodies = new BodyReader(Long.parseLong(settings.get("webhook.max-body-bytes")),
+                Long.parseLong(settings.get("webhook.max-in-flight-bytes")),
+                Long.parseLong(settings.get("webhook.body-timeout-ms")));
+        metrics.watch(bodies);
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
-                new AsyncHttpEngine());
+                new AsyncHttpEngine(bodies, limit, metrics));
+        HttpServerTimeouts.closeIdleConnections(context, Integer.parseInt(settings.get("http.idle-timeout-seconds")));
         configureHttpSinks(context, settings);
         guardMetrics(context, settings);
         // health answers the same to everyone: no query parameter (exposureLevel=full, stackTrace,
@@ -101,7 +110,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
                     request.request().params().clear();
                     request.next();
                 }));
-        limitRequestsInFlight(context, settings, metrics);
         checkPageSubscription(context, settings);
     }
 
@@ -153,17 +161,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
             thread.setDaemon(true);
             thread.start();
         });
-    }
-
-    /** Puts the in-flight limit in front of the webhook route, on the HTTP server's own router. */
-    private static void limitRequestsInFlight(CamelContext context, Settings settings, BridgeMetrics metrics)
-            throws Exception {
-        InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")), metrics);
-        metrics.watch(limit);
-        String path = settings.get("webhook.path");
-        // order -1: before the route platform-http adds for the webhook, and before its body handler
-        onceServing(context, settings.get("camel.server.port"),
-                router -> router.route(path).order(-1).handler(limit));
     }
 
     /** Adds to the Vert.x router of the HTTP server on this port once Camel has started it. */

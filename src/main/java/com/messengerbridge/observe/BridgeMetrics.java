@@ -1,5 +1,6 @@
 package com.messengerbridge.observe;
 
+import com.messengerbridge.webhook.BodyReader;
 import com.messengerbridge.webhook.InFlightLimit;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.WebhookRejectedException;
@@ -60,14 +61,28 @@ public final class BridgeMetrics {
         if (!(failure instanceof WebhookRejectedException rejected)) {
             return;
         }
-        Counter.builder("bridge.webhook.rejected").description("Requests refused, by status and reason")
-                .tags("status", Integer.toString(rejected.getStatus()), "reason", rejected.getCode())
-                .register(registry).increment();
+        refused(rejected.getStatus(), rejected.getCode());
         if (rejected.getCode().startsWith("signature_")) {
             Counter.builder("bridge.signature.failures").description("X-Hub-Signature-256 failures by reason")
                     .tags("reason", rejected.getCode().substring("signature_".length()))
                     .register(registry).increment();
         }
+    }
+
+    /**
+     * A refused request, by status and reason: by the route, or before it (a body too large, too slow
+     * or too much, too many headers, the in-flight limit reached).
+     */
+    public void refused(int status, String reason) {
+        Counter.builder("bridge.webhook.rejected").description("Requests refused, by status and reason")
+                .tags("status", Integer.toString(status), "reason", reason)
+                .register(registry).increment();
+    }
+
+    /** A connection closed without a reply, by reason. */
+    public void closed(String reason) {
+        Counter.builder("bridge.webhook.connections.closed").description("Connections closed without a reply, by reason")
+                .tags("reason", reason).register(registry).increment();
     }
 
     /** Replies to Meta, by status, against its 5 seconds. */
@@ -111,6 +126,13 @@ public final class BridgeMetrics {
                 .description("WEBHOOK_MAX_IN_FLIGHT").register(registry);
         FunctionCounter.builder("bridge.webhook.overloaded", limit, InFlightLimit::refused)
                 .description("Requests answered 503 because the in-flight limit was reached").register(registry);
+    }
+
+    public void watch(BodyReader bodies) {
+        Gauge.builder("bridge.webhook.in.flight.bytes", bodies, BodyReader::bytesInFlight)
+                .description("Bytes of request bodies being read or answered now").baseUnit("bytes").register(registry);
+        Gauge.builder("bridge.webhook.in.flight.bytes.limit", bodies, BodyReader::maxBytesInFlight)
+                .description("WEBHOOK_MAX_IN_FLIGHT_BYTES").register(registry);
     }
 
     private static String label(String value) {

@@ -42,7 +42,9 @@ class HostileInputIT {
     private static final String GOOD = Events.page(Events.message("7700000000000001", "m_hostile_good", 1718070000000L,
             "good"));
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/2, upgraded from HTTP/1.1 (h2c): a client may speak it, and each bad request must still get its status. */
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private BridgeProcess bridge;
     private BrokerClient broker;
 
