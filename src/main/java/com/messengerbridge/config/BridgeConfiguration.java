@@ -252,7 +252,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         String password = settings.get("broker.password");
         if (url.isBlank()) {
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(settings.get("broker.embedded.data-dir")),
-                    settings.get("broker.embedded.tcp-acceptor"), user, password,
+                    settings.get("broker.embedded.tcp-acceptor"), new EmbeddedBroker.Login(user, password),
+                    new EmbeddedBroker.Login(settings.get("broker.consumer.user"), settings.get("broker.consumer.password")),
                     Integer.parseInt(settings.get("broker.duplicate-id-cache-size")));
             // started now, so the broker is up before any route, and stopped after them
             broker.start();

@@ -1,6 +1,7 @@
 package com.messengerbridge.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -17,13 +18,27 @@ import org.slf4j.LoggerFactory;
 /**
  * The Artemis broker the bridge runs in its own process when no {@code BROKER_URL} is set:
  * persistent, its journal under {@code dataDirectory}, reachable in-VM by the bridge and over TCP
- * by consumers. With a user configured, every connection must log in as that user.
+ * by consumers.
+ * <p>
+ * With the bridge's login set ({@code BROKER_USER}), every connection must log in, and each login
+ * may do only what it needs, on the bridge's queues ({@code messenger.#}, {@code instagram.#},
+ * {@code sink.#}) and nowhere else; no login may manage the broker:
+ * <ul>
+ * <li>the bridge's login sends to them, and consumes and browses {@code sink.#} for its sink
+ * routes and the dead-letter redrive;</li>
+ * <li>the consumers' login ({@code BROKER_CONSUMER_USER}) consumes and browses them. Without it,
+ * the bridge's login is the consumers' login too.</li>
+ * </ul>
+ * Both may create a queue there (a consumer may start before the first event of its type).
  */
 public final class EmbeddedBroker extends ServiceSupport {
 
     static final String IN_VM_URL = "vm://0";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
-    private static final String ROLE = "bridge";
+    private static final String BRIDGE_ROLE = "bridge";
+    private static final String CONSUMER_ROLE = "consumer";
+    private static final List<String> EVENT_QUEUES = List.of("messenger.#", "instagram.#");
+    private static final String SINK_QUEUES = "sink.#";
     /**
      * The events all queues hold in memory together, by the broker's estimate (about
      * 2.5 times that on the heap).
@@ -32,19 +47,46 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     private final Path dataDirectory;
     private final String tcpAcceptorUrl;
-    private final String user;
-    private final String password;
+    private final Login bridge;
+    private final Login consumers;
     private final int duplicateIdCacheSize;
     private final EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
 
-    public EmbeddedBroker(Path dataDirectory, String tcpAcceptorUrl, String user, String password,
+    /** A user and password; blank when not set. */
+    public record Login(String user, String password) {
+        public static final Login NONE = new Login("", "");
+
+        boolean isSet() {
+            return !user.isBlank();
+        }
+    }
+
+    public EmbeddedBroker(Path dataDirectory, String tcpAcceptorUrl, Login bridge, Login consumers,
             int duplicateIdCacheSize) {
-        requireLoginBeyondLoopback(tcpAcceptorUrl, user, password);
+        requireLoginBeyondLoopback(tcpAcceptorUrl, bridge.user(), bridge.password());
+        requireDistinctLogins(bridge, consumers);
         this.dataDirectory = dataDirectory.toAbsolutePath();
         this.tcpAcceptorUrl = tcpAcceptorUrl;
-        this.user = user;
-        this.password = password;
+        this.bridge = bridge;
+        this.consumers = consumers;
         this.duplicateIdCacheSize = duplicateIdCacheSize;
+    }
+
+    /** The consumers' login is a second login: it needs the bridge's, a password, and a name of its own. */
+    static void requireDistinctLogins(Login bridge, Login consumers) {
+        if (!consumers.isSet()) {
+            return;
+        }
+        if (!bridge.isSet()) {
+            throw new IllegalArgumentException("BROKER_CONSUMER_USER is set without BROKER_USER: set the bridge's"
+                    + " login too, or the broker requires no login at all");
+        }
+        if (consumers.password().isBlank()) {
+            throw new IllegalArgumentException("BROKER_CONSUMER_USER is set without BROKER_CONSUMER_PASSWORD");
+        }
+        if (consumers.user().equals(bridge.user())) {
+            throw new IllegalArgumentException("BROKER_CONSUMER_USER must differ from BROKER_USER");
+        }
     }
 
     /**
@@ -70,7 +112,7 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        boolean secured = !user.isBlank();
+        boolean secured = bridge.isSet();
         Configuration configuration = new ConfigurationImpl()
                 .setName("messenger-bridge-embedded")
                 .setPersistenceEnabled(true)
@@ -99,17 +141,37 @@ public final class EmbeddedBroker extends ServiceSupport {
             configuration.addAcceptorConfiguration("tcp", tcpAcceptorUrl);
         }
         if (secured) {
-            ActiveMQSecurityManagerImpl securityManager = new ActiveMQSecurityManagerImpl();
-            securityManager.getConfiguration().addUser(user, password);
-            securityManager.getConfiguration().addRole(user, ROLE);
-            configuration.putSecurityRoles("#",
-                    Set.of(new Role(ROLE, true, true, true, true, true, true, true, true, true, true, true, true)));
-            broker.setSecurityManager(securityManager);
+            broker.setSecurityManager(logins(configuration));
         }
         broker.setConfiguration(configuration);
         broker.start();
         LOG.info("Embedded Artemis broker started: journal in {}, TCP acceptor {}, login {}", dataDirectory,
-                tcpAcceptorUrl.isBlank() ? "off" : tcpAcceptorUrl, secured ? "required" : "not required");
+                tcpAcceptorUrl.isBlank() ? "off" : tcpAcceptorUrl,
+                !secured ? "not required" : consumers.isSet() ? "required, consumers separate" : "required");
+    }
+
+    /** The logins and what each may do; every address not matched here allows nothing to anyone. */
+    private ActiveMQSecurityManagerImpl logins(Configuration configuration) {
+        ActiveMQSecurityManagerImpl securityManager = new ActiveMQSecurityManagerImpl();
+        securityManager.getConfiguration().addUser(bridge.user(), bridge.password());
+        securityManager.getConfiguration().addRole(bridge.user(), BRIDGE_ROLE);
+        boolean separateConsumers = consumers.isSet();
+        if (separateConsumers) {
+            securityManager.getConfiguration().addUser(consumers.user(), consumers.password());
+            securityManager.getConfiguration().addRole(consumers.user(), CONSUMER_ROLE);
+        }
+        Role consumer = role(CONSUMER_ROLE, false, true);
+        for (String events : EVENT_QUEUES) {
+            configuration.putSecurityRoles(events, Set.of(role(BRIDGE_ROLE, true, !separateConsumers), consumer));
+        }
+        configuration.putSecurityRoles(SINK_QUEUES, Set.of(role(BRIDGE_ROLE, true, true), consumer));
+        return securityManager;
+    }
+
+    /** Send and read as given; create durable queues and addresses; never delete, manage, view or edit. */
+    private static Role role(String name, boolean send, boolean consumeAndBrowse) {
+        return new Role(name, send, consumeAndBrowse, true, false, false, false, false, consumeAndBrowse, true, false,
+                false, false);
     }
 
     @Override

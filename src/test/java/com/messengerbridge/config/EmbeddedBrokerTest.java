@@ -25,4 +25,19 @@ class EmbeddedBrokerTest {
         assertThatCode(() -> EmbeddedBroker.requireLoginBeyondLoopback(acceptor, "", ""))
                 .doesNotThrowAnyException();
     }
+
+    @org.junit.jupiter.api.Test
+    void theConsumersLoginIsASecondLoginOfItsOwn() {
+        EmbeddedBroker.Login bridge = new EmbeddedBroker.Login("bridge", "secret");
+        assertThatThrownBy(() -> EmbeddedBroker.requireDistinctLogins(EmbeddedBroker.Login.NONE,
+                new EmbeddedBroker.Login("reader", "secret"))).hasMessageContaining("without BROKER_USER");
+        assertThatThrownBy(() -> EmbeddedBroker.requireDistinctLogins(bridge, new EmbeddedBroker.Login("reader", "")))
+                .hasMessageContaining("without BROKER_CONSUMER_PASSWORD");
+        assertThatThrownBy(() -> EmbeddedBroker.requireDistinctLogins(bridge, new EmbeddedBroker.Login("bridge", "other")))
+                .hasMessageContaining("must differ");
+        assertThatCode(() -> EmbeddedBroker.requireDistinctLogins(bridge, new EmbeddedBroker.Login("reader", "secret")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> EmbeddedBroker.requireDistinctLogins(bridge, EmbeddedBroker.Login.NONE))
+                .doesNotThrowAnyException();
+    }
 }

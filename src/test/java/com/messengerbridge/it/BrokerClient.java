@@ -25,7 +25,20 @@ final class BrokerClient implements AutoCloseable {
     private final Connection connection;
     private final Session session;
 
+    /**
+     * The queues {@link #storedMessages()} browses for a login that may not manage the broker; null
+     * when it may, and asks the broker for every queue.
+     */
+    private final java.util.Collection<String> countedQueues;
+
     BrokerClient(String url, String user, String password) throws JMSException {
+        this(url, user, password, null);
+    }
+
+    /** A login that may not manage the broker: {@link #storedMessages()} counts these queues. */
+    BrokerClient(String url, String user, String password, java.util.Collection<String> countedQueues)
+            throws JMSException {
+        this.countedQueues = countedQueues;
         factory = new ActiveMQConnectionFactory(url, user, password);
         connection = factory.createConnection();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -65,8 +78,20 @@ final class BrokerClient implements AutoCloseable {
         }
     }
 
-    /** How many messages the broker holds in all the bridge's queues (not its own DLQ and expiry queues). */
+    /**
+     * How many messages the broker holds in all the bridge's queues (not its own DLQ and expiry
+     * queues), or in the counted queues of a login that may not manage the broker.
+     */
     long storedMessages() throws Exception {
+        if (countedQueues != null) {
+            long total = 0;
+            for (String queue : countedQueues) {
+                try (jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+                    total += java.util.Collections.list(browser.getEnumeration()).size();
+                }
+            }
+            return total;
+        }
         try (jakarta.jms.QueueConnection management = factory.createQueueConnection()) {
             management.start();
             jakarta.jms.QueueSession queueSession = management.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);

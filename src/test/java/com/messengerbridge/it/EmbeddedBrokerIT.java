@@ -5,22 +5,101 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 
-/** The bridge on its defaults: Artemis embedded in the process, journal on disk, login required. */
+/**
+ * The bridge on its defaults: Artemis embedded in the process, journal on disk, login required:
+ * the bridge's own, and a separate one for the consumers, with which this test reads.
+ */
 class EmbeddedBrokerIT extends BridgeContract {
 
     private static final String USER = "embedded-user";
     private static final String PASSWORD = "embedded-password";
+    private static final String CONSUMER_USER = "embedded-consumer";
+    private static final String CONSUMER_PASSWORD = "embedded-consumer-password";
     private String acceptor;
 
     @Override
     protected void startBrokerAndBridge() throws Exception {
         acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
         bridge = BridgeProcess.startFresh("embedded", env());
-        broker = new BrokerClient(acceptor, USER, PASSWORD);
+        broker = consumers();
     }
 
     private java.util.Map<String, String> env() {
-        return BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor, "BROKER_USER", USER, "BROKER_PASSWORD", PASSWORD);
+        return BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor, "BROKER_USER", USER, "BROKER_PASSWORD", PASSWORD,
+                "BROKER_CONSUMER_USER", CONSUMER_USER, "BROKER_CONSUMER_PASSWORD", CONSUMER_PASSWORD);
+    }
+
+    /** The consumers' login may not ask the broker for its queues: it counts those of every routed field. */
+    private BrokerClient consumers() throws Exception {
+        java.util.Set<String> queues = new java.util.TreeSet<>();
+        for (String field : com.messengerbridge.tools.RoutedFields.of(com.messengerbridge.tools.RoutedFields.DEFAULT_TABLE)) {
+            queues.add("messenger." + field);
+            queues.add("instagram." + field);
+        }
+        return new BrokerClient(acceptor, CONSUMER_USER, CONSUMER_PASSWORD, queues);
+    }
+
+    /**
+     * Each login does its part on the bridge's queues and nothing else, over TCP as consumers
+     * connect: the bridge's sends events and reads its sink queues, the consumers' reads and
+     * browses; neither manages the broker, and no one gets in without a login.
+     */
+    @Test
+    void eachBrokerLoginMayDoOnlyItsPart() throws Exception {
+        String mid = Events.uniqueMid();
+        assertThat(webhook.post(Events.page(Events.message("7500000000000003", mid, 1718035700002L, "logins")))
+                .statusCode()).isEqualTo(200);
+        assertThat(broker.browse("messenger.messages", 1, java.time.Duration.ofSeconds(10))).hasSize(1);
+        assertThat(broker.receive("messenger.messages", 1).get(0).getStringProperty("metaMid")).isEqualTo(mid);
+
+        try (jakarta.jms.Connection bridgeLogin = connect(USER, PASSWORD);
+                jakarta.jms.Connection consumerLogin = connect(CONSUMER_USER, CONSUMER_PASSWORD)) {
+            jakarta.jms.Session asBridge = bridgeLogin.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Session asConsumer = consumerLogin.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+
+            send(asBridge, "messenger.permission_check");
+            send(asBridge, "sink.permission_check");
+            asBridge.createConsumer(asBridge.createQueue("sink.permission_check")).close();
+            asBridge.createBrowser(asBridge.createQueue("sink.permission_check.dlq")).close();
+            assertRefused(() -> asBridge.createConsumer(asBridge.createQueue("messenger.permission_check")));
+            assertRefused(() -> asBridge.createBrowser(asBridge.createQueue("instagram.messages")).getEnumeration());
+            assertRefused(() -> send(asBridge, "elsewhere"));
+            assertRefused(() -> asBridge.createConsumer(asBridge.createQueue("DLQ")));
+
+            asConsumer.createConsumer(asConsumer.createQueue("messenger.permission_check")).close();
+            asConsumer.createBrowser(asConsumer.createQueue("sink.permission_check")).getEnumeration();
+            assertRefused(() -> send(asConsumer, "messenger.messages"));
+            assertRefused(() -> send(asConsumer, "sink.permission_check"));
+            assertRefused(() -> asConsumer.createConsumer(asConsumer.createQueue("DLQ")));
+            assertRefused(() -> asConsumer.createConsumer(asConsumer.createQueue("elsewhere")));
+
+            for (jakarta.jms.Session login : java.util.List.of(asBridge, asConsumer)) {
+                jakarta.jms.Message askQueueNames = login.createMessage();
+                org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putAttribute(askQueueNames,
+                        org.apache.activemq.artemis.api.core.management.ResourceNames.BROKER, "queueNames");
+                assertRefused(() -> login.createProducer(login.createQueue("activemq.management")).send(askQueueNames));
+            }
+        }
+        assertRefused(() -> connect(null, null));
+        assertRefused(() -> connect(CONSUMER_USER, PASSWORD));
+    }
+
+    private jakarta.jms.Connection connect(String user, String password) throws jakarta.jms.JMSException {
+        jakarta.jms.Connection connection = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(acceptor,
+                user, password).createConnection();
+        connection.start();
+        return connection;
+    }
+
+    /** A persistent send waits for the broker's answer, so a refusal surfaces here. */
+    private static void send(jakarta.jms.Session session, String queue) throws jakarta.jms.JMSException {
+        try (jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+            producer.send(session.createTextMessage("{}"));
+        }
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable action) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(action).isInstanceOf(jakarta.jms.JMSSecurityException.class);
     }
 
     @Override
@@ -40,7 +119,7 @@ class EmbeddedBrokerIT extends BridgeContract {
         broker.close();
         bridge.kill();
         bridge = BridgeProcess.start("embedded", env());
-        broker = new BrokerClient(acceptor, USER, PASSWORD);
+        broker = consumers();
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
 
         TextMessage stored = broker.receive("messenger.messages", 1).get(0);

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -178,23 +179,30 @@ class SlowClientsIT {
     }
 
     /**
-     * Request smuggling needs a body that two readers frame differently. The bridge frames bodies by
-     * Content-Length only: any Transfer-Encoding is refused and its connection closed, so the
-     * request hidden in the body is never answered.
+     * Request smuggling needs a body that two readers frame differently. A request framed both by
+     * Content-Length and Transfer-Encoding is refused by the HTTP server (Netty 4.1.137's fix); a
+     * body framed by Transfer-Encoding alone is refused by the bridge, which frames bodies by
+     * Content-Length only. Either way the connection is closed, so the request hidden in the body
+     * is never answered ({@code exchange} reads until the bridge closes the connection).
      */
     @Test
     void aBodyFramedByTransferEncodingIsRefusedAndNothingHiddenInItIsAnswered() throws Exception {
         String hidden = verificationRequest("smuggled");
         String chunked = Integer.toHexString(2) + "\r\n{}\r\n0\r\n\r\n";
-        for (String framing : List.of("Content-Length: " + chunked.length() + "\r\nTransfer-Encoding: chunked\r\n",
-                "Transfer-Encoding: chunked\r\nContent-Length: " + chunked.length() + "\r\n",
-                "Transfer-Encoding: chunked\r\n")) {
-            String reply = exchange("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "X-Hub-Signature-256: sha256=" + "0".repeat(64) + "\r\n" + framing + "\r\n" + chunked + hidden);
+        Map<String, String> statusOf = Map.of(
+                "Content-Length: " + chunked.length() + "\r\nTransfer-Encoding: chunked\r\n", "HTTP/1.1 400",
+                "Transfer-Encoding: chunked\r\nContent-Length: " + chunked.length() + "\r\n", "HTTP/1.1 400",
+                "Transfer-Encoding: chunked\r\n", "HTTP/1.1 411");
+        statusOf.forEach((framing, status) -> {
+            try {
+                String reply = exchange("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "X-Hub-Signature-256: sha256=" + "0".repeat(64) + "\r\n" + framing + "\r\n" + chunked + hidden);
 
-            assertThat(reply).as(framing).startsWith("HTTP/1.1 411").contains("Connection: close")
-                    .doesNotContain("smuggled");
-        }
+                assertThat(reply).as(framing).startsWith(status).doesNotContain("smuggled");
+            } catch (IOException failed) {
+                throw new java.io.UncheckedIOException(failed);
+            }
+        });
     }
 
     /**
