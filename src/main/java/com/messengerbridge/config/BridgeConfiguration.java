@@ -6,6 +6,7 @@ import com.messengerbridge.observe.EventViewer;
 import com.messengerbridge.observe.EventViewerHttp;
 import com.messengerbridge.sink.HttpSinks;
 import com.messengerbridge.sink.SinkDeadLetter;
+import com.messengerbridge.sink.SinkMark;
 import com.messengerbridge.sink.SinkRequest;
 import com.messengerbridge.sink.SinkRetryPolicy;
 import com.messengerbridge.store.EventStore;
@@ -84,7 +85,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         BrokerAddress broker = broker(context, settings);
         // the request path: committers on connections of their own, no pool in between (a pool's
         // producers broke while a failover closed them); the sink routes read through the pool
-        EventStore store = new EventStore(broker.transactedConnectionFactory(), metrics, eventViewer(context, settings),
+        SinkMark sinkMarks = new SinkMark(settings.list("meta.app-secret"));
+        EventStore store = new EventStore(broker.transactedConnectionFactory(), sinkMarks, metrics,
+                eventViewer(context, settings),
                 Long.parseLong(settings.get("broker.store-timeout-ms")),
                 Integer.parseInt(settings.get("webhook.max-in-flight")), STORE_COMMITTERS);
         context.addService(new Stopper(store::close), true);
@@ -101,7 +104,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
                 new AsyncHttpEngine(bodies, limit, metrics));
         HttpServerTimeouts.closeIdleConnections(context, Integer.parseInt(settings.get("http.idle-timeout-seconds")));
-        configureHttpSinks(context, settings);
+        configureHttpSinks(context, settings, sinkMarks);
         guardMetrics(context, settings);
         // health answers the same to everyone: no query parameter (exposureLevel=full, stackTrace,
         // data) may ask it for the checks' details, exceptions or stack traces
@@ -171,7 +174,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
     }
 
     /** Binds the sink beans and, once the YAML template is loaded, creates a route per configured sink. */
-    private static void configureHttpSinks(CamelContext context, Settings settings) throws Exception {
+    private static void configureHttpSinks(CamelContext context, Settings settings, SinkMark sinkMarks)
+            throws Exception {
         Map<String, Object> sinkProperties = new LinkedHashMap<>();
         context.getPropertiesComponent().loadPropertiesAsMap().forEach((key, value) -> {
             if (key.startsWith("sink.http.")) {
@@ -190,7 +194,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         }
         HttpSinks sinks = new HttpSinks(context, configured, settings.get("sink.http.secret"));
         context.getRegistry().bind("httpSinks", sinks);
-        context.getRegistry().bind("sinkRequest", new SinkRequest(sinks));
+        context.getRegistry().bind("sinkRequest", new SinkRequest(sinks, sinkMarks));
         context.getRegistry().bind("sinkRetryPolicy",
                 new SinkRetryPolicy(Integer.parseInt(settings.get("sink.http.max-attempts"))));
         context.getRegistry().bind("sinkDeadLetter", new SinkDeadLetter());

@@ -2,15 +2,21 @@ package com.messengerbridge.sink;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import jakarta.jms.TextMessage;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.jms.JmsMessage;
 
 /**
  * Turns a stored event into the exact request its sink receives: the event's JSON as body, and
  * only the documented headers below. Everything else on the message (JMS properties, Camel
  * control headers) is removed first, so nothing can steer the request.
+ * <p>
+ * Only what this bridge stored is delivered: a message that is not text, or that lacks a valid
+ * {@link SinkMark}, is refused with {@link Refused}, which is never retried: it is dead-lettered
+ * at once, and never signed nor sent.
  */
 public final class SinkRequest implements Processor {
 
@@ -19,7 +25,6 @@ public final class SinkRequest implements Processor {
     public static final String SIGNATURE_HEADER = "X-Bridge-Signature-256";
     /** Where a dead-lettered or redriven event keeps its de-duplication id (the broker's is removed). */
     public static final String IDEMPOTENCY_PROPERTY = "sinkIdempotencyKey";
-    /** Exchange property: the event's id, for the delivery log line (the response replaces the headers). */
     /** Exchange property: the event's reference in the logs, a hash of its key (see {@link #referenceOf}). */
     public static final String EVENT_REF = "sinkEventRef";
 
@@ -32,17 +37,29 @@ public final class SinkRequest implements Processor {
             "X-Meta-Standby", "metaStandby");
 
     private final HttpSinks sinks;
+    private final SinkMark marks;
 
-    public SinkRequest(HttpSinks sinks) {
+    public SinkRequest(HttpSinks sinks, SinkMark marks) {
         this.sinks = sinks;
+        this.marks = marks;
+    }
+
+    /** A message on a sink queue that this bridge did not store there: dead-lettered, never delivered. */
+    public static final class Refused extends Exception {
+        public Refused(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     @Override
-    public void process(Exchange exchange) throws InvalidPayloadException {
+    public void process(Exchange exchange) throws Refused {
         Message message = exchange.getMessage();
-        String idempotencyKey = message.getHeader("_AMQ_DUPL_ID", String.class);
-        if (idempotencyKey == null) {
-            idempotencyKey = message.getHeader(IDEMPOTENCY_PROPERTY, String.class);
+        String idempotencyKey = idempotencyKeyOf(message::getHeader);
+        exchange.setProperty(EVENT_REF, referenceOf(idempotencyKey));
+        String sinkType = exchange.getProperty(SINK_TYPE, String.class);
+        String json = textOf(message);
+        if (!marks.isValid(sinkType, message::getHeader, json, message.getHeader(SinkMark.PROPERTY))) {
+            throw new Refused("no valid bridge mark");
         }
         Map<String, Object> kept = new java.util.HashMap<>();
         HEADERS.forEach((header, property) -> {
@@ -51,7 +68,7 @@ public final class SinkRequest implements Processor {
                 kept.put(header, value.toString());
             }
         });
-        byte[] body = message.getMandatoryBody(String.class).getBytes(StandardCharsets.UTF_8);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
 
         message.getHeaders().clear();
         message.getHeaders().putAll(kept);
@@ -60,10 +77,29 @@ public final class SinkRequest implements Processor {
         }
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        sinks.signerOf(exchange.getProperty(SINK_TYPE, String.class))
-                .ifPresent(signer -> message.setHeader(SIGNATURE_HEADER, signer.signatureOf(body)));
+        sinks.signerOf(sinkType).ifPresent(signer -> message.setHeader(SIGNATURE_HEADER, signer.signatureOf(body)));
         message.setBody(body);
-        exchange.setProperty(EVENT_REF, referenceOf(idempotencyKey));
+    }
+
+    /** The event's JSON; the bridge stores only text messages, and this never reads any other body. */
+    private static String textOf(Message message) throws Refused {
+        if (message instanceof JmsMessage jms && !(jms.getJmsMessage() instanceof TextMessage)) {
+            throw new Refused("not a text message");
+        }
+        String json = message.getBody(String.class);
+        if (json == null) {
+            throw new Refused("no body");
+        }
+        return json;
+    }
+
+    /** The event's idempotency key: the broker's duplicate id, or where it moves once dead-lettered. */
+    static String idempotencyKeyOf(Function<String, Object> property) {
+        Object key = property.apply("_AMQ_DUPL_ID");
+        if (key == null) {
+            key = property.apply(IDEMPOTENCY_PROPERTY);
+        }
+        return key == null ? null : key.toString();
     }
 
     /**

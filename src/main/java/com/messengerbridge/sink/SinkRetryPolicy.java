@@ -33,7 +33,7 @@ public final class SinkRetryPolicy {
         int failures = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         exchange.setProperty(FAILED_ATTEMPTS, failures);
         exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
-        if (failures >= maxAttempts) {
+        if (failures >= maxAttempts || refused(exchange) != null) {
             return false;
         }
         HttpOperationFailedException failed = httpFailure(exchange);
@@ -48,15 +48,24 @@ public final class SinkRetryPolicy {
         return status == 408 || status >= 500;
     }
 
+    /** A message the sink route refused to deliver: retrying changes nothing. */
+    private static SinkRequest.Refused refused(Exchange exchange) {
+        return causeOf(exchange, SinkRequest.Refused.class);
+    }
+
     /** The HTTP failure behind this attempt; the error handler keeps it aside while it decides. */
     private static HttpOperationFailedException httpFailure(Exchange exchange) {
+        return causeOf(exchange, HttpOperationFailedException.class);
+    }
+
+    private static <T extends Throwable> T causeOf(Exchange exchange, Class<T> type) {
         Throwable failure = exchange.getException();
         if (failure == null) {
             failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof HttpOperationFailedException httpFailure) {
-                return httpFailure;
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
             }
         }
         return null;
@@ -90,6 +99,9 @@ public final class SinkRetryPolicy {
         }
         if (failure instanceof HttpTimeoutException || failure instanceof java.net.SocketTimeoutException) {
             return "timeout";
+        }
+        if (failure instanceof SinkRequest.Refused refused) {
+            return "refused: " + refused.getMessage();
         }
         return failure == null ? "unknown" : failure.getClass().getSimpleName();
     }

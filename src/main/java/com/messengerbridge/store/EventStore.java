@@ -2,6 +2,7 @@ package com.messengerbridge.store;
 
 import com.messengerbridge.observe.BridgeMetrics;
 import com.messengerbridge.observe.EventViewer;
+import com.messengerbridge.sink.SinkMark;
 import com.messengerbridge.webhook.EventClassifier;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -60,9 +61,11 @@ public final class EventStore implements AutoCloseable {
     public static final String DESTINATION = "destination";
     /** At most this many events in one transaction: a batch of 100-event requests stays a few MB. */
     private static final int MAX_EVENTS_PER_COMMIT = 2_000;
+    private static final String SINK_QUEUE_PREFIX = "sink.";
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
 
     private final ConnectionFactory connections;
+    private final SinkMark sinkMarks;
     private final BridgeMetrics metrics;
     private final EventViewer viewer;
     private final long timeoutMillis;
@@ -72,14 +75,16 @@ public final class EventStore implements AutoCloseable {
     private final ScheduledThreadPoolExecutor deadlines;
 
     /**
+     * @param sinkMarks     marks each copy stored for an HTTP sink, which delivers only what is marked
      * @param viewer        null unless the events viewer is on
      * @param timeoutMillis how long a request waits for its events to be stored before its 503
      * @param maxWaiting    requests waiting for a committer at most (the requests in flight)
      * @param committers    transactions under way at once, each on its own broker connection
      */
-    public EventStore(ConnectionFactory connections, BridgeMetrics metrics, EventViewer viewer, long timeoutMillis,
-            int maxWaiting, int committers) {
+    public EventStore(ConnectionFactory connections, SinkMark sinkMarks, BridgeMetrics metrics, EventViewer viewer,
+            long timeoutMillis, int maxWaiting, int committers) {
         this.connections = connections;
+        this.sinkMarks = sinkMarks;
         this.metrics = metrics;
         this.viewer = viewer;
         this.timeoutMillis = timeoutMillis;
@@ -117,7 +122,7 @@ public final class EventStore implements AutoCloseable {
 
         /** A copy for an HTTP sink's queue, not an event of its own. */
         boolean forSink() {
-            return queue.startsWith("sink.");
+            return queue.startsWith(SINK_QUEUE_PREFIX);
         }
 
         String property(String name) {
@@ -169,7 +174,12 @@ public final class EventStore implements AutoCloseable {
                 properties.put(name, value);
             }
         });
-        outbox.add(new Pending(destination, exchange.getMessage().getBody(String.class), properties));
+        String body = exchange.getMessage().getBody(String.class);
+        if (destination.startsWith(SINK_QUEUE_PREFIX)) {
+            properties.put(SinkMark.PROPERTY,
+                    sinkMarks.of(destination.substring(SINK_QUEUE_PREFIX.length()), properties::get, body));
+        }
+        outbox.add(new Pending(destination, body, properties));
     }
 
     /**

@@ -43,6 +43,7 @@ class HttpSinkIT {
         sink.on("/flaky", (n, exchange) -> n < MAX_ATTEMPTS ? 503 : 200);
         sink.on("/down", (n, exchange) -> downSinkFixed ? 200 : 500);
         sink.on("/reject", (n, exchange) -> 400);
+        sink.on("/refuse", (n, exchange) -> 400);
         sink.on("/hang", sink.hang());
         sink.on("/limited", (n, exchange) -> {
             if (n == 1) {
@@ -62,6 +63,7 @@ class HttpSinkIT {
                 "SINK_HTTP_MESSAGE_DELIVERIES", sink.url("/hang"),
                 "SINK_HTTP_MESSAGE_REACTIONS", sink.url("/limited"),
                 "SINK_HTTP_MESSAGE_EDITS", sink.url("/edits"),
+                "SINK_HTTP_MESSAGING_REFERRALS", sink.url("/refuse"),
                 "SINK_HTTP_SECRET", SINK_SECRET,
                 "SINK_HTTP_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
                 "SINK_HTTP_RETRY_DELAY_MS", "100",
@@ -258,21 +260,93 @@ class HttpSinkIT {
         assertThat(broker.receive("messenger.message_echoes", 20)).hasSize(20);
     }
 
-    /** Anyone who can put a message on a sink queue must not get the sink's answer sent where they like. */
+    /**
+     * Anyone who can put a message on a sink queue gets nothing delivered, signed or replied to:
+     * only what this bridge stored there, with its mark, reaches the sink. A message without a valid
+     * mark, or not text, is dead-lettered at once, its Camel and reply properties dropped.
+     */
     @Test
-    void aSinkRouteNeverRepliesToJmsReplyTo() throws Exception {
+    void forgedMessagesOnASinkQueueAreDeadLetteredAtOnceNeverDelivered() throws Exception {
         jakarta.jms.Session session = broker.newSession();
-        jakarta.jms.TextMessage planted = session.createTextMessage(
-                Events.message("7630000000000001", Events.uniqueMid(), 1718036100000L, "planted"));
-        planted.setJMSReplyTo(session.createQueue("stolen.replies"));
+        String json = Events.message("7630000000000001", Events.uniqueMid(), 1718036100000L, "planted");
+        List<jakarta.jms.Message> forged = new ArrayList<>();
+        forged.add(session.createTextMessage(json));
+        jakarta.jms.TextMessage badMark = session.createTextMessage(json);
+        badMark.setStringProperty("bridgeMark", "0".repeat(64));
+        forged.add(badMark);
+        jakarta.jms.BytesMessage bytes = session.createBytesMessage();
+        bytes.writeBytes(json.getBytes(StandardCharsets.UTF_8));
+        forged.add(bytes);
+        forged.add(session.createObjectMessage(json));
+        for (jakarta.jms.Message message : forged) {
+            message.setJMSReplyTo(session.createQueue("stolen.replies"));
+            message.setStringProperty("CamelHttpUri", sink.url("/stolen"));
+            message.setStringProperty("cAmElHttpUri", sink.url("/stolen"));
+            message.setStringProperty("metaField", "message_edits");
+        }
         try (jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("sink.message_edits"))) {
-            producer.send(planted);
+            for (jakarta.jms.Message message : forged) {
+                producer.send(message);
+            }
         }
 
-        // delivered and taken from the queue: a reply would have been sent before the message was acknowledged
-        awaitArrivals("/edits", 1);
+        List<Message> deadLetters = broker.browse("sink.message_edits.dlq", forged.size(), WAIT);
+        assertThat(deadLetters).extracting(m -> m.getStringProperty("sinkLastError")).containsExactlyInAnyOrder(
+                "refused: no valid bridge mark", "refused: no valid bridge mark", "refused: not a text message",
+                "refused: not a text message");
+        assertThat(deadLetters).allSatisfy(m -> {
+            assertThat(m.getIntProperty("sinkAttempts")).isEqualTo(1);
+            assertThat(m.getJMSReplyTo()).isNull();
+            assertThat(propertyNames(m)).noneMatch(name -> name.equalsIgnoreCase("CamelHttpUri"));
+        });
+        assertThat(sink.arrivals("/edits")).isZero();
+        assertThat(sink.arrivals("/stolen")).isZero();
         broker.browse("sink.message_edits", 0, WAIT);
         broker.assertEmpty("stolen.replies");
+    }
+
+    /**
+     * A mark holds for its event only: the same mark on another body is refused, while the event as
+     * the bridge stored it, dead-lettered and put back, is delivered again.
+     */
+    @Test
+    void aMarkCopiedOntoAnotherBodyIsRefusedAndTheMarkedEventStillDelivers() throws Exception {
+        String referral = "{\"sender\":{\"id\":\"7630000000000002\"},\"recipient\":{\"id\":\"" + Events.PAGE_ID
+                + "\"},\"timestamp\":1718036200000,\"referral\":{\"ref\":\"" + Events.uniqueMid()
+                + "\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}";
+        assertThat(webhook.post(Events.page(referral)).statusCode()).isEqualTo(200);
+        jakarta.jms.TextMessage marked = (jakarta.jms.TextMessage) broker.receive("sink.messaging_referrals.dlq", 1)
+                .get(0);
+        assertThat(marked.getStringProperty("bridgeMark")).hasSize(64);
+        assertThat(sink.arrivals("/refuse")).isEqualTo(1);
+
+        jakarta.jms.Session session = broker.newSession();
+        try (jakarta.jms.MessageProducer producer = session.createProducer(
+                session.createQueue("sink.messaging_referrals"))) {
+            producer.send(copy(session, marked, marked.getText().replace("SHORTLINK", "ADS")));
+            List<Message> refused = broker.browse("sink.messaging_referrals.dlq", 1, WAIT);
+            assertThat(refused.get(0).getStringProperty("sinkLastError")).isEqualTo("refused: no valid bridge mark");
+            assertThat(sink.arrivals("/refuse")).isEqualTo(1);
+
+            producer.send(copy(session, marked, marked.getText()));
+            awaitArrivals("/refuse", 2);
+        }
+    }
+
+    private static jakarta.jms.TextMessage copy(jakarta.jms.Session session, jakarta.jms.TextMessage original,
+            String body) throws jakarta.jms.JMSException {
+        jakarta.jms.TextMessage copy = session.createTextMessage(body);
+        for (String name : propertyNames(original)) {
+            if (!name.startsWith("JMS")) {
+                copy.setObjectProperty(name, original.getObjectProperty(name));
+            }
+        }
+        return copy;
+    }
+
+    private static List<String> propertyNames(Message message) throws jakarta.jms.JMSException {
+        return java.util.Collections.list((java.util.Enumeration<?>) message.getPropertyNames()).stream()
+                .map(Object::toString).toList();
     }
 
     private void awaitArrivals(String path, int count) throws InterruptedException {

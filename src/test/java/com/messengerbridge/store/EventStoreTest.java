@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The event store against a real (embedded) broker with duplicate detection. */
 class EventStoreTest {
 
+    private static final com.messengerbridge.sink.SinkMark MARKS = new com.messengerbridge.sink.SinkMark(List.of("secret"));
+
     @TempDir
     Path data;
     private EmbeddedBroker broker;
@@ -37,7 +39,7 @@ class EventStoreTest {
     void startBroker() throws Exception {
         broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000);
         broker.start();
-        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 8, 2);
+        store = new EventStore(factory, MARKS, new BridgeMetrics(meters), null, 3000, 8, 2);
     }
 
     @AfterEach
@@ -103,7 +105,7 @@ class EventStoreTest {
         EventStore silent = new EventStore(brokerThat(() -> {
             Thread.sleep(60_000);
             return null;
-        }), new BridgeMetrics(meters), null, 300, 8, 2);
+        }), MARKS, new BridgeMetrics(meters), null, 300, 8, 2);
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> stored(silent, List.of(event("q.a", "1"))))
@@ -117,7 +119,7 @@ class EventStoreTest {
     void anyFailureToStoreIsAJmsFailure() {
         EventStore broken = new EventStore(brokerThat(() -> {
             throw new NullPointerException("refCount");
-        }), new BridgeMetrics(meters), null, 3000, 8, 2);
+        }), MARKS, new BridgeMetrics(meters), null, 3000, 8, 2);
 
         assertThatThrownBy(() -> stored(broken, List.of(event("q.a", "1"))))
                 .isInstanceOf(EventStore.EventsNotStoredException.class).hasRootCauseInstanceOf(NullPointerException.class);
@@ -135,7 +137,7 @@ class EventStoreTest {
     @Test
     void concurrentRequestsAreAllStoredAndARetryAmongThemStoresOnlyWhatIsNew() throws Exception {
         store.close();
-        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 64, 2);
+        store = new EventStore(factory, MARKS, new BridgeMetrics(meters), null, 3000, 64, 2);
         stored(store, List.of(event("q.a", "1")));
         List<CompletableFuture<Void>> requests = new ArrayList<>();
         for (int i = 2; i < 50; i++) {
@@ -152,7 +154,7 @@ class EventStoreTest {
     /** Meta's retry arriving while the first delivery still waits: never two copies in one transaction. */
     @Test
     void twoRequestsWaitingWithTheSameEventStoreItOnce() throws Exception {
-        EventStore oneCommitter = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 64, 1);
+        EventStore oneCommitter = new EventStore(factory, MARKS, new BridgeMetrics(meters), null, 3000, 64, 1);
         List<CompletableFuture<Void>> requests = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             requests.add(oneCommitter.store(List.of(event("q.a", "a" + i), event("q.a", "same"))));
@@ -168,7 +170,7 @@ class EventStoreTest {
     @Test
     void aRestartedBrokerStoresTheFirstRequestAfterIt() throws Exception {
         store.close();
-        store = new EventStore(factory, new BridgeMetrics(meters), null, 3000, 8, 1);
+        store = new EventStore(factory, MARKS, new BridgeMetrics(meters), null, 3000, 8, 1);
         stored(store, List.of(event("q.a", "1")));
         broker.stop();
         broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000);
@@ -186,7 +188,7 @@ class EventStoreTest {
         EventStore silent = new EventStore(brokerThat(() -> {
             Thread.sleep(60_000);
             return null;
-        }), new BridgeMetrics(meters), null, 5_000, 1, 1);
+        }), MARKS, new BridgeMetrics(meters), null, 5_000, 1, 1);
         silent.store(List.of(event("q.a", "1")));
         for (int i = 0; i < 500 && silent.waiting() > 0; i++) {
             Thread.sleep(10); // until the committer has taken it, and hangs on the broker
