@@ -36,9 +36,10 @@ public final class SinkMark {
     /** @param secrets the App Secrets, newest first; none in the insecure trial mode */
     public SinkMark(List<String> secrets) {
         for (String secret : secrets.isEmpty() ? List.of("") : secrets) {
-            // a key of its own, not the App Secret itself: a mark is never a valid Meta signature
-            keys.add(new SecretKeySpec(hmac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM),
-                    PURPOSE), ALGORITHM));
+            // a key of its own (HKDF's extract step, the purpose as salt), not the App Secret itself:
+            // a mark is never a valid Meta signature
+            keys.add(new SecretKeySpec(hmac(new SecretKeySpec(PURPOSE, ALGORITHM),
+                    secret.getBytes(StandardCharsets.UTF_8)), ALGORITHM));
         }
     }
 

@@ -32,25 +32,40 @@ public final class GraphApi {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public GraphApi(String baseUrl, String version) {
-        this.base = baseUrl.replaceAll("/+$", "") + "/" + version;
+        if (!version.matches("v[0-9]{1,3}\\.[0-9]{1,3}")) {
+            throw new IllegalArgumentException("GRAPH_API_VERSION must look like v23.0");
+        }
+        this.base = URI.create(baseUrl.replaceAll("/+$", "")) + "/" + version;
+    }
+
+    /**
+     * Meta's ids are numbers. Anything else is refused here, without echoing it: a malformed id
+     * would make a URL that fails to parse, and the parser's message quotes the whole URL, token
+     * included, into the log.
+     */
+    static String id(String setting, String value) {
+        if (value == null || !value.matches("[0-9]{1,32}")) {
+            throw new IllegalArgumentException(setting + " must be a numeric Meta id");
+        }
+        return value;
     }
 
     /** {@code POST /<page-id>/subscribed_apps}: the Page sends these fields to the app of the token. */
     public JsonNode subscribePage(String pageId, String pageToken, Collection<String> fields) throws IOException {
-        return post("/" + pageId + "/subscribed_apps",
+        return post("/" + id("META_PAGE_ID", pageId) + "/subscribed_apps",
                 form("subscribed_fields", String.join(",", fields), "access_token", pageToken));
     }
 
     /** {@code GET /<page-id>/subscribed_apps}: the apps the Page sends webhooks to, with their fields. */
     public JsonNode subscribedApps(String pageId, String pageToken) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(base + "/" + pageId + "/subscribed_apps?"
+        return send(HttpRequest.newBuilder(URI.create(base + "/" + id("META_PAGE_ID", pageId) + "/subscribed_apps?"
                 + encode(form("access_token", pageToken)))).GET());
     }
 
     /** {@code POST /<app-id>/subscriptions}: the callback URL and verify token Meta uses for this object. */
     public JsonNode setCallback(String appId, String appSecret, String object, String callbackUrl, String verifyToken,
             Collection<String> fields) throws IOException {
-        return post("/" + appId + "/subscriptions", form("object", object, "callback_url", callbackUrl,
+        return post("/" + id("META_APP_ID", appId) + "/subscriptions", form("object", object, "callback_url", callbackUrl,
                 "fields", String.join(",", fields), "verify_token", verifyToken, "include_values", "true",
                 "access_token", appId + "|" + appSecret));
     }

@@ -90,6 +90,10 @@ public final class Subscribe {
         } catch (IOException failed) {
             out.println("failed: " + failed.getMessage());
             return 1;
+        } catch (IllegalArgumentException misconfigured) {
+            // a malformed id or version: the message names the setting, never its value
+            out.println(misconfigured.getMessage());
+            return 2;
         }
     }
 

@@ -47,7 +47,8 @@ public final class SubscriptionCheck implements Runnable {
                         pageId, String.join(",", missing));
             }
         } catch (Exception failed) {
-            LOG.warn("subscription check of Page {} failed: {}", pageId, failed.getMessage());
+            // not the Page id: a malformed one is whatever was pasted there, a token perhaps
+            LOG.warn("subscription check failed: {}", failed.getMessage());
         }
     }
 }

@@ -47,6 +47,10 @@ class HostileInputIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private BridgeProcess bridge;
     private BrokerClient broker;
+    private SinkStandIn sink;
+    /** Pasted where the Page id belongs, with a token: neither may reach the log. */
+    private static final String MALFORMED_PAGE_ID = "4242 4242/../me";
+    private static final String PAGE_TOKEN = "EAAGpageTokenThatMustNeverBeLogged";
 
     /** One bad request and the status it must get. */
     record BadRequest(String name, String method, String path, byte[] body, List<String> headers, int status) {
@@ -59,13 +63,21 @@ class HostileInputIT {
     @BeforeAll
     void start() throws Exception {
         String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
+        // a sink that refuses everything: its events are dead-lettered, and the log says so
+        sink = new SinkStandIn();
+        sink.on("/refuse", (n, exchange) -> 400);
         bridge = BridgeProcess.startFresh("hostile", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
-                "META_APP_SECRET", NEW_SECRET + "," + OLD_SECRET, "WEBHOOK_MAX_BODY_BYTES", "1048576"));
+                "META_APP_SECRET", NEW_SECRET + "," + OLD_SECRET, "WEBHOOK_MAX_BODY_BYTES", "1048576",
+                "SINK_HTTP_MESSAGING_OPTINS", sink.url("/refuse"),
+                "META_PAGE_ID", MALFORMED_PAGE_ID, "META_PAGE_ACCESS_TOKEN", PAGE_TOKEN));
         broker = new BrokerClient(acceptor, null, null);
     }
 
     @AfterAll
     void stop() throws Exception {
+        if (sink != null) {
+            sink.close();
+        }
         if (broker != null) {
             broker.close();
         }
@@ -237,7 +249,10 @@ class HostileInputIT {
         assertStillAnswering();
     }
 
-    /** Logs of everything above: ids and outcomes only. */
+    /**
+     * Logs of everything above, of Meta's retries and of dead-lettered events, broker lines
+     * included, and of a start with a malformed Page id: ids and outcomes only, no user named.
+     */
     @Order(6)
     @Test
     void theLogsHoldNoSecretTokenSignatureOrPayload() throws Exception {
@@ -247,12 +262,31 @@ class HostileInputIT {
         }
         // Meta's retries: the broker refuses what it has, and its warning would print the properties
         for (int retry = 0; retry < 2; retry++) {
-            byte[] body = Fixtures.bytes("messages.json");
-            assertThat(send("POST", "/webhook", body, signedHeaders(body)).statusCode()).isEqualTo(200);
+            for (String fixture : List.of("messages.json", "messaging_optins.json")) {
+                byte[] body = Fixtures.bytes(fixture);
+                assertThat(send("POST", "/webhook", body, signedHeaders(body)).statusCode()).isEqualTo(200);
+            }
+        }
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (!bridge.log().contains("dead-lettered event") || !bridge.log().contains("subscription check failed")) {
+            assertThat(java.time.Instant.now()).as("a dead letter and the subscription check in the log")
+                    .isBefore(deadline);
+            Thread.sleep(100);
         }
         String log = bridge.log();
-        assertThat(log).as("the sender of messages.json").doesNotContain("6543210987654321");
+        assertThat(log).contains("META_PAGE_ID must be a numeric Meta id");
+        assertThat(sink.arrivals("/refuse")).isPositive();
 
+        java.util.regex.Matcher senders = Pattern.compile("\"sender\":\\{\"id\":\"([0-9]+)\"").matcher(
+                String.join("", Fixtures.ALL.stream().map(f -> new String(Fixtures.bytes(f), StandardCharsets.UTF_8))
+                        .toList()));
+        while (senders.find()) {
+            if (!senders.group(1).equals(Events.PAGE_ID)) {
+                assertThat(log).as("a user's id").doesNotContain(senders.group(1));
+            }
+        }
+        assertThat(log).doesNotContain(PAGE_TOKEN).doesNotContain("4242 4242").doesNotContain("UREF_8f14e45f")
+                .doesNotContain("FAKE_NMT_1234567890").doesNotContain("PASS_THROUGH_PARAM");
         assertThat(log).doesNotContain(NEW_SECRET).doesNotContain(OLD_SECRET).doesNotContain(BridgeProcess.VERIFY_TOKEN)
                 .doesNotContain("hello, world!").doesNotContain("gift wrap please").doesNotContain("Is this still available")
                 .doesNotContain("test.user@example.com").doesNotContain("+15105550000").doesNotContain("1 Hacker Way")

@@ -65,6 +65,16 @@ class SinkMarkTest {
     }
 
     @Test
+    void withoutASecretMarksStillWork() {
+        SinkMark unkeyed = new SinkMark(List.of());
+
+        assertThat(unkeyed.isValid("messages", properties::get, BODY, unkeyed.of("messages", properties::get, BODY)))
+                .isTrue();
+        assertThat(marks.isValid("messages", properties::get, BODY, unkeyed.of("messages", properties::get, BODY)))
+                .isFalse();
+    }
+
+    @Test
     void garbageIsNoMark() {
         for (Object garbage : new Object[] {null, "", "zz".repeat(32), "0".repeat(64), "0".repeat(63), 42}) {
             assertThat(marks.isValid("messages", properties::get, BODY, garbage)).as("%s", garbage).isFalse();

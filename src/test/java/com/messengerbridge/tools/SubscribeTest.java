@@ -48,6 +48,19 @@ class SubscribeTest {
                 .doesNotContain(FakeGraphApi.PAGE_TOKEN);
     }
 
+    /** A malformed id would make a URL whose parse error quotes the token: refused, naming the setting only. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"12 34", "1234/../me", "1234?fields=x", "page"})
+    void aMalformedPageIdIsRefusedWithoutEchoingTheTokenOrTheId(String malformed) {
+        env.put("META_PAGE_ID", malformed);
+
+        assertThat(run("list")).isEqualTo(2);
+
+        assertThat(output()).contains("META_PAGE_ID must be a numeric Meta id").doesNotContain(FakeGraphApi.PAGE_TOKEN)
+                .doesNotContain(malformed);
+        assertThat(graph.calls()).isEmpty();
+    }
+
     @Test
     void listsWhatIsSubscribedAndWhatTheRoutesMiss() {
         graph.subscribePage("messages", "messaging_postbacks");
