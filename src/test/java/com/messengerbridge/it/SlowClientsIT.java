@@ -279,6 +279,9 @@ class SlowClientsIT {
             statuses.add(outcome.get());
         }
 
+        System.out.printf("large-body flood: peak resident %d MB, statuses %s%n", peakResident >> 20,
+                statuses.stream().collect(java.util.stream.Collectors.groupingBy(status -> status,
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting())));
         assertThat(statuses).containsOnly("403", "503", "closed").contains("403");
         assertThat(peakResident).as("peak resident memory during the flood").isLessThan(DOCUMENTED_RESIDENT_BYTES);
         String mid = Events.uniqueMid();
