@@ -45,13 +45,13 @@ public final class BridgeMetrics {
                 .register(registry).increment(count);
     }
 
-    /** The routing table said none: the event was not queued, on purpose. */
     /** A signed, well-formed delivery that held no event: acknowledged, and nothing stored. */
     public void emptyDelivery() {
         Counter.builder("bridge.webhook.empty").description("Signed deliveries that held no event to store")
                 .register(registry).increment();
     }
 
+    /** The routing table said none: the event was not queued, on purpose. */
     public void eventDropped(@Header("metaObject") String object, @Header("metaField") String field) {
         events(object, field, DROPPED, 1);
     }
@@ -92,6 +92,17 @@ public final class BridgeMetrics {
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
                         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
                         Duration.ofSeconds(5))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One transaction of the store: its events sent and committed, the broker's journal synced. Most
+     * of a reply's time is here; set against the reply times it tells the broker's share from the bridge's.
+     */
+    public void committed(long nanos) {
+        Timer.builder("bridge.store.commit").description("Time to send and commit one transaction of events")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+                        Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 

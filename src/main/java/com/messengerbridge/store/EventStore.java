@@ -295,10 +295,12 @@ public final class EventStore implements AutoCloseable {
         private void commit(List<Request> batch) {
             try {
                 connect();
+                long start = System.nanoTime();
                 for (Request request : batch) {
                     send(request.events());
                 }
                 session.commit();
+                metrics.committed(System.nanoTime() - start);
                 batch.forEach(request -> stored(request, request.events()));
                 return;
             } catch (JMSException refused) {

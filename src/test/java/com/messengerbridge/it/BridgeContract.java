@@ -383,6 +383,8 @@ abstract class BridgeContract {
         assertThat(delta(before, after, "bridge_webhook_reply_seconds_count", "status", "200")).isEqualTo(2);
         assertThat(delta(before, after, "bridge_webhook_reply_seconds_bucket", "status", "200", "le", "5.0"))
                 .as("both inside Meta's 5 seconds").isEqualTo(2);
+        assertThat(delta(before, after, "bridge_store_commit_seconds_count")).as("the first delivery's transaction")
+                .isGreaterThanOrEqualTo(1);
         assertThat(after.value("bridge_webhook_in_flight")).isZero();
         assertThat(after.value("bridge_webhook_in_flight_limit")).isEqualTo(128);
         assertThat(after.has("camel_exchanges_total")).as("Camel's route meters").isTrue();
