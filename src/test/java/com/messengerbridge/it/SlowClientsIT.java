@@ -282,7 +282,9 @@ class SlowClientsIT {
         System.out.printf("large-body flood: peak resident %d MB, statuses %s%n", peakResident >> 20,
                 statuses.stream().collect(java.util.stream.Collectors.groupingBy(status -> status,
                         java.util.TreeMap::new, java.util.stream.Collectors.counting())));
-        assertThat(statuses).containsOnly("403", "503", "closed").contains("403");
+        // each body is refused (403 for a wrong signature, 503 past the bytes in flight, or its
+        // connection closed mid-upload): which of the last two, and how many, the timing decides
+        assertThat(statuses).isSubsetOf("403", "503", "closed").contains("403");
         assertThat(peakResident).as("peak resident memory during the flood").isLessThan(DOCUMENTED_RESIDENT_BYTES);
         String mid = Events.uniqueMid();
         assertThat(meta.post(Events.page(Events.message("7810000000000002", mid, 1718090100000L, "after")))
