@@ -36,6 +36,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.Predicate;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -77,6 +78,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("signatureVerifier", verifier);
         context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
         context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
+        context.getRegistry().bind("holdsNoEvents", Predicate.class, (Predicate) WebhookEnvelopeReader::holdsNoEvents);
         context.getRegistry().bind("brokerGate",
                 new BrokerGate(Long.parseLong(settings.get("broker.unavailable-cool-down-ms"))));
         context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
@@ -194,6 +196,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         }
         HttpSinks sinks = new HttpSinks(context, configured, settings.get("sink.http.secret"));
         context.getRegistry().bind("httpSinks", sinks);
+        context.getRegistry().bind("hasHttpSink", Predicate.class, (Predicate) sinks::shouldDeliver);
         context.getRegistry().bind("sinkRequest", new SinkRequest(sinks, sinkMarks));
         context.getRegistry().bind("sinkRetryPolicy",
                 new SinkRetryPolicy(Integer.parseInt(settings.get("sink.http.max-attempts"))));
@@ -258,7 +261,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(settings.get("broker.embedded.data-dir")),
                     settings.get("broker.embedded.tcp-acceptor"), new EmbeddedBroker.Login(user, password),
                     new EmbeddedBroker.Login(settings.get("broker.consumer.user"), settings.get("broker.consumer.password")),
-                    Integer.parseInt(settings.get("broker.duplicate-id-cache-size")));
+                    Integer.parseInt(settings.get("broker.duplicate-id-cache-size")),
+                    Integer.parseInt(settings.get("broker.journal-buffer-timeout-us")));
             // started now, so the broker is up before any route, and stopped after them
             broker.start();
             context.addService(broker, true);

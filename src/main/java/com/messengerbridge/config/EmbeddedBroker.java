@@ -7,6 +7,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -50,6 +51,7 @@ public final class EmbeddedBroker extends ServiceSupport {
     private final Login bridge;
     private final Login consumers;
     private final int duplicateIdCacheSize;
+    private final int journalBufferTimeoutMicros;
     private final EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
 
     /** A user and password; blank when not set. */
@@ -62,7 +64,7 @@ public final class EmbeddedBroker extends ServiceSupport {
     }
 
     public EmbeddedBroker(Path dataDirectory, String tcpAcceptorUrl, Login bridge, Login consumers,
-            int duplicateIdCacheSize) {
+            int duplicateIdCacheSize, int journalBufferTimeoutMicros) {
         requireLoginBeyondLoopback(tcpAcceptorUrl, bridge.user(), bridge.password());
         requireDistinctLogins(bridge, consumers);
         this.dataDirectory = dataDirectory.toAbsolutePath();
@@ -70,6 +72,17 @@ public final class EmbeddedBroker extends ServiceSupport {
         this.bridge = bridge;
         this.consumers = consumers;
         this.duplicateIdCacheSize = duplicateIdCacheSize;
+        this.journalBufferTimeoutMicros = journalBufferTimeoutMicros;
+    }
+
+    /**
+     * Linux's asynchronous I/O where Artemis loads its native library and libaio, and the file system takes it (not tmpfs),
+     * else Java's NIO. Both sync every commit to disk before the broker confirms it.
+     */
+    static JournalType journalType(Path journalDirectory) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(journalDirectory);
+        return AIOSequentialFileFactory.isSupported() && AIOSequentialFileFactory.isSupported(journalDirectory.toFile())
+                ? JournalType.ASYNCIO : JournalType.NIO;
     }
 
     /** The consumers' login is a second login: it needs the bridge's, a password, and a name of its own. */
@@ -113,11 +126,17 @@ public final class EmbeddedBroker extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         boolean secured = bridge.isSet();
+        Path journal = dataDirectory.resolve("journal");
+        JournalType journalType = journalType(journal);
         Configuration configuration = new ConfigurationImpl()
                 .setName("messenger-bridge-embedded")
                 .setPersistenceEnabled(true)
-                .setJournalType(JournalType.NIO)
-                .setJournalDirectory(dataDirectory.resolve("journal").toString())
+                .setJournalType(journalType)
+                // how long the journal gathers writes before one sync: a commit waits up to this
+                // long, and each sync carries the commits of all requests that came meanwhile
+                .setJournalBufferTimeout_AIO(journalBufferTimeoutMicros * 1000)
+                .setJournalBufferTimeout_NIO(journalBufferTimeoutMicros * 1000)
+                .setJournalDirectory(journal.toString())
                 .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
                 .setPagingDirectory(dataDirectory.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
@@ -145,7 +164,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         }
         broker.setConfiguration(configuration);
         broker.start();
-        LOG.info("Embedded Artemis broker started: journal in {}, TCP acceptor {}, login {}", dataDirectory,
+        LOG.info("Embedded Artemis broker started: {} journal in {}, TCP acceptor {}, login {}", journalType, dataDirectory,
                 tcpAcceptorUrl.isBlank() ? "off" : tcpAcceptorUrl,
                 !secured ? "not required" : consumers.isSet() ? "required, consumers separate" : "required");
     }

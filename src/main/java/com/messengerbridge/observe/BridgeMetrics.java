@@ -10,6 +10,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -32,6 +36,12 @@ public final class BridgeMetrics {
 
     /** Timed on every transaction of the store: built once, not looked up each time. */
     private final Timer storeCommits;
+    /**
+     * Meters counted on the request path, by name and labels: building a meter's id (its tags
+     * sorted and copied) on every request cost more than the count itself.
+     */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Integer, Timer> replies = new ConcurrentHashMap<>();
 
     public BridgeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -48,15 +58,13 @@ public final class BridgeMetrics {
 
     /** Events of one object and field with one outcome. */
     public void events(String object, String field, String outcome, long count) {
-        Counter.builder("bridge.events").description("Webhook events by object, field and outcome")
-                .tags("object", label(object), "field", label(field), "outcome", outcome)
-                .register(registry).increment(count);
+        counter("bridge.events", "Webhook events by object, field and outcome",
+                "object", label(object), "field", label(field), "outcome", outcome).increment(count);
     }
 
     /** A signed, well-formed delivery that held no event: acknowledged, and nothing stored. */
     public void emptyDelivery() {
-        Counter.builder("bridge.webhook.empty").description("Signed deliveries that held no event to store")
-                .register(registry).increment();
+        counter("bridge.webhook.empty", "Signed deliveries that held no event to store").increment();
     }
 
     /** The routing table said none: the event was not queued, on purpose. */
@@ -71,9 +79,8 @@ public final class BridgeMetrics {
         }
         refused(rejected.getStatus(), rejected.getCode());
         if (rejected.getCode().startsWith("signature_")) {
-            Counter.builder("bridge.signature.failures").description("X-Hub-Signature-256 failures by reason")
-                    .tags("reason", rejected.getCode().substring("signature_".length()))
-                    .register(registry).increment();
+            counter("bridge.signature.failures", "X-Hub-Signature-256 failures by reason",
+                    "reason", rejected.getCode().substring("signature_".length())).increment();
         }
     }
 
@@ -82,25 +89,25 @@ public final class BridgeMetrics {
      * or too much, too many headers, the in-flight limit reached).
      */
     public void refused(int status, String reason) {
-        Counter.builder("bridge.webhook.rejected").description("Requests refused, by status and reason")
-                .tags("status", Integer.toString(status), "reason", reason)
-                .register(registry).increment();
+        counter("bridge.webhook.rejected", "Requests refused, by status and reason",
+                "status", Integer.toString(status), "reason", reason).increment();
     }
 
     /** A connection closed without a reply, by reason. */
     public void closed(String reason) {
-        Counter.builder("bridge.webhook.connections.closed").description("Connections closed without a reply, by reason")
-                .tags("reason", reason).register(registry).increment();
+        counter("bridge.webhook.connections.closed", "Connections closed without a reply, by reason",
+                "reason", reason).increment();
     }
 
     /** Replies to Meta, by status, against its 5 seconds. */
     public void replied(int status, long nanos) {
-        Timer.builder("bridge.webhook.reply").description("Time to answer a webhook request (Meta waits 5 s)")
-                .tags("status", Integer.toString(status))
+        replies.computeIfAbsent(status, s -> Timer.builder("bridge.webhook.reply")
+                .description("Time to answer a webhook request (Meta waits 5 s)")
+                .tags("status", Integer.toString(s))
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
                         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
                         Duration.ofSeconds(5))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -113,8 +120,8 @@ public final class BridgeMetrics {
 
     /** Sink outcomes: delivered, dead_lettered. */
     public void sink(String type, String outcome) {
-        Counter.builder("bridge.sink.deliveries").description("HTTP sink deliveries by event type and outcome")
-                .tags("type", label(type), "outcome", outcome).register(registry).increment();
+        counter("bridge.sink.deliveries", "HTTP sink deliveries by event type and outcome",
+                "type", label(type), "outcome", outcome).increment();
     }
 
     public void sinkDelivered(@ExchangeProperty("sinkType") String type) {
@@ -149,6 +156,14 @@ public final class BridgeMetrics {
                 .description("Bytes of request bodies being read or answered now").baseUnit("bytes").register(registry);
         Gauge.builder("bridge.webhook.in.flight.bytes.limit", bodies, BodyReader::maxBytesInFlight)
                 .description("WEBHOOK_MAX_IN_FLIGHT_BYTES").register(registry);
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(List.of(tags));
+        return counters.computeIfAbsent(key,
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     private static String label(String value) {

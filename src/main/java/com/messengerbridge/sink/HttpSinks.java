@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Exchange;
 
 /**
  * The HTTP sinks of this bridge, one per event type at most: a sink receives every event of its
@@ -49,11 +49,15 @@ public final class HttpSinks {
         return configured;
     }
 
-    /** Whether this event goes to a sink: its type has one, and the echo guard has not dropped it. */
-    public boolean shouldDeliver(@ExchangeProperty(EventClassifier.EVENT_TYPE) String type,
-            @ExchangeProperty(EventClassifier.OWN_ECHO) Boolean ownEcho) {
+    /**
+     * Whether this event goes to a sink: its type has one, and the echo guard has not dropped it.
+     * The routing table's filter {@code hasHttpSink}; a predicate, not a bean method, as it runs for
+     * every event and bean binding cost more than the test.
+     */
+    public boolean shouldDeliver(Exchange event) {
+        String type = event.getProperty(EventClassifier.EVENT_TYPE, String.class);
         // the configured map covers the moment before the sink routes exist: no event slips past
-        return type != null && !Boolean.TRUE.equals(ownEcho)
+        return type != null && !event.getProperty(EventClassifier.OWN_ECHO, false, Boolean.class)
                 && (configured.containsKey(type) || context.getRoute(ROUTE_ID_PREFIX + type) != null);
     }
 

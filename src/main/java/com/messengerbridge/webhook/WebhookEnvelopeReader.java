@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
@@ -70,6 +71,15 @@ public final class WebhookEnvelopeReader {
             readEntry(object.asText(), entry, events);
         }
         return events;
+    }
+
+    /**
+     * Whether the delivery read holds no event: the receive route's filter {@code holdsNoEvents}, a
+     * predicate rather than {@code ${body.isEmpty()}}, whose method call simple makes by reflection.
+     */
+    public static boolean holdsNoEvents(Exchange delivery) {
+        List<?> events = delivery.getMessage().getBody(List.class);
+        return events == null || events.isEmpty();
     }
 
     private JsonNode parse(byte[] body) {

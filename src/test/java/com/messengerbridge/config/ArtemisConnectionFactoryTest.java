@@ -24,7 +24,7 @@ class ArtemisConnectionFactoryTest {
 
     @BeforeEach
     void startBroker() throws Exception {
-        broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000);
+        broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000, 500);
         broker.start();
     }
 

@@ -49,7 +49,7 @@ public final class BenchmarkMain {
 
     private void run() throws Exception {
         Files.createDirectories(WORK);
-        try (ArtemisDistribution artemis = ArtemisDistribution.create("bench", PORT_OFFSET).start();
+        try (ArtemisDistribution artemis = ArtemisDistribution.createTuned("bench", PORT_OFFSET).start();
                 BrokerClient broker = new BrokerClient(artemis.url(), ArtemisDistribution.USER,
                         ArtemisDistribution.PASSWORD)) {
             double brokerBlocking = 0;

@@ -37,7 +37,7 @@ class EventStoreTest {
 
     @BeforeEach
     void startBroker() throws Exception {
-        broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000);
+        broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000, 500);
         broker.start();
         store = new EventStore(factory, MARKS, new BridgeMetrics(meters), null, 3000, 8, 2);
     }
@@ -173,7 +173,7 @@ class EventStoreTest {
         store = new EventStore(factory, MARKS, new BridgeMetrics(meters), null, 3000, 8, 1);
         stored(store, List.of(event("q.a", "1")));
         broker.stop();
-        broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000);
+        broker = new EmbeddedBroker(data, "", EmbeddedBroker.Login.NONE, EmbeddedBroker.Login.NONE, 1000, 500);
         broker.start();
 
         stored(store, List.of(event("q.a", "2")));
