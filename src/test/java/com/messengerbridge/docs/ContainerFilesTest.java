@@ -13,14 +13,14 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The container files, read: the compose file's services, ports, environment and mounts must agree
- * with the Dockerfile, the bridge's settings and the README. {@code ContainerIT} builds and runs
- * them; these checks say at once, without a container, which line broke the agreement.
+ * with the Dockerfile, the bridge's settings and the documentation (README and docs/).
+ * {@code ContainerIT} builds and runs them; these checks say at once, without a container, which line broke the agreement.
  */
 class ContainerFilesTest {
 
     private static Map<String, Object> services;
     private static String dockerfile;
-    private static String readme;
+    private static String documentation;
     private static Map<String, String> settings;
 
     @BeforeAll
@@ -30,7 +30,7 @@ class ContainerFilesTest {
                 .loadFromString(Files.readString(Path.of("docker-compose.yml")));
         services = (Map<String, Object>) compose.get("services");
         dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile"));
-        readme = Files.readString(Path.of("README.md"));
+        documentation = Documentation.text();
         settings = Settings.declared();
     }
 
@@ -38,7 +38,7 @@ class ContainerFilesTest {
     void theBrokerIsArtemis244() {
         assertThat(service("artemis").get("image").toString()).matches("apache/activemq-artemis:2\\.44\\.\\d+");
         assertThat(strings(service("artemis"), "ports")).contains("61616:61616");
-        assertThat(readme).contains(service("artemis").get("image").toString());
+        assertThat(documentation).contains(service("artemis").get("image").toString());
     }
 
     @Test
@@ -68,7 +68,7 @@ class ContainerFilesTest {
         String ready = "http://localhost:" + settings.get("MANAGEMENT_PORT") + "/observe/health/ready";
         assertThat(strings(map(service("bridge"), "healthcheck"), "test")).contains(ready);
         assertThat(dockerfile).contains("HEALTHCHECK").contains("/observe/health/ready");
-        assertThat(readme).contains("/observe/health/ready");
+        assertThat(documentation).contains("/observe/health/ready");
     }
 
     @Test
@@ -79,7 +79,7 @@ class ContainerFilesTest {
         for (String name : environment.keySet()) {
             assertThat(Settings.known(name)).as("%s is read by the bridge", name).isTrue();
             // a sink's variable is documented as SINK_HTTP_<TYPE>, and this one by its example
-            assertThat(readme).as("%s in the README", name).contains(name.startsWith("SINK_HTTP_")
+            assertThat(documentation).as("%s in the documentation", name).contains(name.startsWith("SINK_HTTP_")
                     ? "`SINK_HTTP_<TYPE>`" : "`" + name + "`").contains(name);
         }
         assertThat(environment.get("BROKER_URL").toString()).isEqualTo("tcp://artemis:61616");
@@ -102,7 +102,7 @@ class ContainerFilesTest {
     @Test
     void theSinkStandInIsOptionalAndReachableByTheBridge() {
         assertThat(strings(service("sink"), "profiles")).containsExactly("sink");
-        assertThat(readme).contains("SINK_HTTP_MESSAGES=http://sink:8080/messages docker compose --profile sink up");
+        assertThat(documentation).contains("SINK_HTTP_MESSAGES=http://sink:8080/messages docker compose --profile sink up");
         assertThat(map(service("sink"), "environment")).containsEntry("HTTP_PORT", 8080);
     }
 
@@ -132,7 +132,7 @@ class ContainerFilesTest {
         assertThat(Path.of(mount)).isRegularFile();
         assertThat(Files.readString(Path.of(mount))).contains("server bridge-ha-1:" + settings.get("HTTP_PORT"))
                 .contains("server bridge-ha-2:" + settings.get("HTTP_PORT")).contains("location /webhook");
-        assertThat(readme).contains("docker compose --profile ha up");
+        assertThat(documentation).contains("docker compose --profile ha up");
     }
 
     /**
@@ -150,7 +150,7 @@ class ContainerFilesTest {
             requiredNames.add(required.group(1));
         }
         assertThat(requiredNames).containsExactlyInAnyOrder("META_APP_SECRET", "META_VERIFY_TOKEN", "BROKER_PASSWORD");
-        assertThat(readme).contains("export META_APP_SECRET=... META_VERIFY_TOKEN=... BROKER_PASSWORD=...");
+        assertThat(documentation).contains("export META_APP_SECRET=... META_VERIFY_TOKEN=... BROKER_PASSWORD=...");
         assertThat(compose).doesNotContain(":-}");
         Map<String, Object> environment = map(service("bridge"), "environment");
         assertThat(environment).containsEntry("VIEWER_TOKEN", null).containsEntry("SINK_HTTP_MESSAGES", null);
@@ -161,7 +161,7 @@ class ContainerFilesTest {
         for (String bridge : List.of("bridge", "bridge-ha-1", "bridge-ha-2")) {
             assertThat(service(bridge).get("image")).as(bridge).isEqualTo("messenger-bridge");
         }
-        assertThat(readme).contains("docker build -f src/main/docker/Dockerfile -t messenger-bridge .")
+        assertThat(documentation).contains("docker build -f src/main/docker/Dockerfile -t messenger-bridge .")
                 .contains("docker compose up -d artemis bridge");
         // the image's build stage has no routes/: the class-data archive is recorded in the runtime stage
         assertThat(dockerfile).contains("-DskipTests -Dexec.skip=true package");

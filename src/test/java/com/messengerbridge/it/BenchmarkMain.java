@@ -77,9 +77,9 @@ public final class BenchmarkMain {
                 }
                 if (runs('D')) {
                     rows.add(row("D", "broker alone, blocking durable sends, 64 producers", fmt(brokerBlocking)
-                            + " msg/s", "", "bridge A / D = " + ratio(a, brokerBlocking)));
+                            + " msg/s", "", "bridge A / D = " + ratio(a, brokerBlocking) + verdict(a, brokerBlocking, 0.35)));
                     rows.add(row("D", "broker alone, transactions of 100, 64 producers", fmt(brokerTransacted)
-                            + " msg/s", "", "bridge B / D = " + ratio(b, brokerTransacted)));
+                            + " msg/s", "", "bridge B / D = " + ratio(b, brokerTransacted) + verdict(b, brokerTransacted, 1)));
                 }
                 long peakKb = peakResidentKb(bridge.pid());
                 rows.add(row("M", "bridge peak resident memory", peakKb / 1024 + " MB", "<= 256 MB",
@@ -135,7 +135,7 @@ public final class BenchmarkMain {
         String check = check(broker, acknowledged, requests <= bodies);
         rows.add(row("A", "1-event POSTs, 64 connections, " + seconds + " s", fmt(rate) + " req/s, errors " + errors
                 + ", p50 " + find(output, "50%\\s+(\\S+)") + ", p99 " + find(output, "99%\\s+(\\S+)"),
-                ">= 5,000 req/s", (rate >= 5000 ? "met" : "MISSED") + "; " + check));
+                "A / D >= 0.35", "in D's row; " + check));
         Files.delete(file);
         return rate;
     }
@@ -169,7 +169,7 @@ public final class BenchmarkMain {
     }
 
     /**
-     * H: two bridges on a replicated primary/backup pair (the HA topology of the README), each
+     * H: two bridges on a replicated primary/backup pair (the HA topology of docs/high-availability.md), each
      * driven by its own wrk at 32 connections with unique events: requests/s of both together.
      */
     private void scenarioH() throws Exception {
@@ -255,7 +255,7 @@ public final class BenchmarkMain {
         String check = check(broker, acknowledged.get(), true);
         rows.add(row("B", "100-event POSTs, 32 connections, " + batchSeconds + " s", fmt(rate) + " events/s, errors "
                 + errors.get() + ", p99 " + millis(latency.getValueAtPercentile(99)),
-                ">= 25,000 events/s and >= D transacted", (rate >= 25_000 ? "met" : "MISSED") + "; " + check));
+                "B / D >= 1", "in D's row; " + check));
         return rate;
     }
 
@@ -471,6 +471,11 @@ public final class BenchmarkMain {
 
     private boolean runs(char scenario) {
         return scenarios.indexOf(scenario) >= 0;
+    }
+
+    /** The target of a ratio to the broker alone, met or not; nothing when the bridge's scenario did not run. */
+    private static String verdict(double bridge, double broker, double target) {
+        return bridge == 0 || broker == 0 ? "" : bridge / broker >= target ? ": met" : ": MISSED";
     }
 
     private static String ratio(double bridge, double broker) {

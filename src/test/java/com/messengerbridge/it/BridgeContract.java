@@ -145,7 +145,7 @@ abstract class BridgeContract {
 
     /**
      * Each item of the fixture is on its queue, in order, its body the item's JSON and its properties
-     * the documented ones (README, "Queues and messages"), taken from the item and its entry.
+     * the documented ones (docs/queues-and-messages.md), taken from the item and its entry.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")

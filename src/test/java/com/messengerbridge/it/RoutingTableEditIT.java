@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The routing table is the user's to edit: the README's one-line changes, applied to a copy of
+ * The routing table is the user's to edit: docs/routing.md's one-line changes, applied to a copy of
  * {@code routes/}, do what it says, and the rest of a request is still stored.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

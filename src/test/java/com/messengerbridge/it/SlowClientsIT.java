@@ -41,7 +41,7 @@ class SlowClientsIT {
 
     private static final int IDLE_TIMEOUT_SECONDS = 8;
     private static final int BODY_TIMEOUT_MS = 5000;
-    /** What the README's Security section promises the bridge stays within, the embedded broker included. */
+    /** What docs/security.md promises the bridge stays within, the embedded broker included. */
     private static final long DOCUMENTED_RESIDENT_BYTES = 512L * 1024 * 1024;
 
     private BridgeProcess bridge;

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's settings table is the users' reference: every key the bridge reads, with its default. */
-class ReadmeSettingsTest {
+/** The settings table (docs/configuration.md) is the users' reference: every key the bridge reads, with its default. */
+class SettingsTableTest {
 
     @Test
     void everySettingIsInTheTableWithItsDefault() throws Exception {
@@ -44,11 +44,9 @@ class ReadmeSettingsTest {
         });
     }
 
-    /** The rows of the README's settings table. */
+    /** The rows of the settings table. */
     private static List<String> tableRows() throws java.io.IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("## Settings");
-        return readme.substring(start, readme.indexOf("\n## ", start + 3)).lines()
+        return Files.readString(Path.of("docs/configuration.md")).lines()
                 .filter(line -> line.startsWith("| `")).toList();
     }
 }
