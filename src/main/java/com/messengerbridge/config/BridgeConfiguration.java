@@ -78,7 +78,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("signatureVerifier", verifier);
         context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
         context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
-        context.getRegistry().bind("holdsNoEvents", Predicate.class, (Predicate) WebhookEnvelopeReader::holdsNoEvents);
+        context.getRegistry().bind("webhookObjectMapper", WebhookEnvelopeReader.objectMapper());
         context.getRegistry().bind("brokerGate",
                 new BrokerGate(Long.parseLong(settings.get("broker.unavailable-cool-down-ms"))));
         context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,

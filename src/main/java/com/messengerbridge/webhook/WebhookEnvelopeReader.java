@@ -13,30 +13,42 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
 /**
- * Reads a verified request body as Meta's envelope {@code {object, entry[]}} and flattens every
- * entry's {@code messaging[]}, {@code standby[]} and {@code changes[]}, and any other array of an
- * entry, into one list of events, in the order Meta sent them. Anything that is not such an
- * envelope is refused as a whole, so a request is stored completely or not at all.
+ * Meta's envelope {@code {object, entry[]}}, read in the receive route's steps: Jackson unmarshals
+ * the verified body with {@link #objectMapper()}; {@link #readEnvelope} checks the whole envelope and
+ * leaves its entries as the body; the route splits them, and each entry into its events with
+ * {@link #eventsOf}: every item of its {@code messaging[]}, {@code standby[]} and {@code changes[]},
+ * and of any other array, in the order Meta sent them. Anything that is not such an envelope is
+ * refused as a whole before the first event is handed to the store, so a request is stored
+ * completely or not at all.
  */
 public final class WebhookEnvelopeReader {
 
+    /** The envelope's object ({@code page}, {@code instagram}), for the events of its entries. */
+    public static final String OBJECT = "webhookObject";
+    /** How many events the delivery holds: none is still a delivery to acknowledge. */
+    public static final String EVENT_COUNT = "eventCount";
     /** Meta's payloads nest about ten levels; far deeper is an attack on the parser. */
     static final int MAX_NESTING_DEPTH = 100;
     /** Meta batches up to 1,000 events; ten times that is no delivery of Meta's, and would hold the broker. */
     static final int MAX_EVENTS = 10_000;
 
-    private final ObjectMapper mapper;
+    private final ObjectMapper mapper = objectMapper();
     private final Set<String> objects;
 
     public WebhookEnvelopeReader(Set<String> objects) {
         this.objects = Set.copyOf(objects);
+    }
+
+    /** The route's JSON reader ({@code webhookObjectMapper}): bounded nesting, one document per body. */
+    public static ObjectMapper objectMapper() {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                 .build();
-        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** Meta always posts {@code application/json}; anything else is not a webhook delivery. */
@@ -46,64 +58,103 @@ public final class WebhookEnvelopeReader {
         }
     }
 
+    /** What the route answers when Jackson could not read the body: a malformed delivery, 400. */
+    public WebhookRejectedException notJson(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        return WebhookRejectedException.badRequest("body is not JSON ("
+                + (failure == null ? "unknown" : failure.getClass().getSimpleName()) + ")");
+    }
+
     /**
-     * The events of a delivery, in the order Meta sent them; none when it holds nothing to store
-     * ({@code "entry": []}, entries without items), which is still a delivery to acknowledge.
+     * Checks the whole envelope, every entry and item included, notes its object ({@link #OBJECT})
+     * and its number of events ({@link #EVENT_COUNT}, 0 for {@code "entry": []} or entries without
+     * items), and returns its entries for the route to split.
      */
-    public List<WebhookEvent> read(byte[] body) {
-        JsonNode root = parse(body);
-        if (!root.isObject()) {
+    public JsonNode readEnvelope(JsonNode envelope, Exchange exchange) {
+        Envelope checked = check(envelope);
+        exchange.setProperty(OBJECT, checked.object());
+        exchange.setProperty(EVENT_COUNT, checked.events());
+        return checked.entries();
+    }
+
+    /** A checked envelope: its object, its entries, and how many events they hold. */
+    record Envelope(String object, JsonNode entries, int events) {
+    }
+
+    Envelope check(JsonNode envelope) {
+        String object = objectOf(envelope);
+        JsonNode entries = envelope.get("entry");
+        if (entries == null || !entries.isArray()) {
+            throw WebhookRejectedException.badRequest("envelope has no \"entry\" array");
+        }
+        int events = 0;
+        for (JsonNode entry : entries) {
+            events += countEvents(entry, MAX_EVENTS - events);
+        }
+        return new Envelope(object, entries, events);
+    }
+
+    /**
+     * The events of one entry, checked by {@link #readEnvelope}: each item of each array, in the
+     * entry's order; an array under a key the bridge does not know is taken item by item too, to be
+     * parked, never dropped.
+     */
+    public List<WebhookEvent> eventsOf(@ExchangeProperty(OBJECT) String object, JsonNode entry) {
+        String id = entry.path("id").asText();
+        JsonNode time = entry.get("time");
+        Long entryTime = time != null && time.isIntegralNumber() ? time.asLong() : null;
+        List<WebhookEvent> events = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = entry.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getValue().isArray()) {
+                for (JsonNode item : field.getValue()) {
+                    events.add(new WebhookEvent(object, id, entryTime, field.getKey(), item));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** The route's steps in one call, on the raw bytes: for tests. */
+    List<WebhookEvent> read(byte[] body) {
+        JsonNode envelope;
+        try {
+            envelope = body.length == 0 ? null : mapper.readTree(body);
+        } catch (IOException failure) {
+            throw notJson(failure);
+        }
+        Envelope checked = check(envelope);
+        List<WebhookEvent> events = new ArrayList<>();
+        checked.entries().forEach(entry -> events.addAll(eventsOf(checked.object(), entry)));
+        return events;
+    }
+
+    private String objectOf(JsonNode envelope) {
+        if (envelope == null || envelope.isMissingNode()) {
+            throw WebhookRejectedException.badRequest("empty body");
+        }
+        if (!envelope.isObject()) {
             throw WebhookRejectedException.badRequest("body is not a JSON object");
         }
-        JsonNode object = root.get("object");
+        JsonNode object = envelope.get("object");
         if (object == null || !object.isTextual()) {
             throw WebhookRejectedException.badRequest("envelope has no \"object\" string");
         }
         if (!objects.contains(object.asText())) {
             throw new WebhookRejectedException(404, "not found", "object is not one of " + objects);
         }
-        JsonNode entries = root.get("entry");
-        if (entries == null || !entries.isArray()) {
-            throw WebhookRejectedException.badRequest("envelope has no \"entry\" array");
-        }
-        List<WebhookEvent> events = new ArrayList<>();
-        for (JsonNode entry : entries) {
-            readEntry(object.asText(), entry, events);
-        }
-        return events;
+        return object.asText();
     }
 
     /**
-     * Whether the delivery read holds no event: the receive route's filter {@code holdsNoEvents}, a
-     * predicate rather than {@code ${body.isEmpty()}}, whose method call simple makes by reflection.
+     * The items of one entry, counted and checked: the known arrays must hold objects, an entry with
+     * items needs an id, and the delivery may hold {@code room} more events at most.
      */
-    public static boolean holdsNoEvents(Exchange delivery) {
-        List<?> events = delivery.getMessage().getBody(List.class);
-        return events == null || events.isEmpty();
-    }
-
-    private JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw WebhookRejectedException.badRequest("empty body");
-        }
-        try {
-            return mapper.readTree(body);
-        } catch (IOException notJson) {
-            throw WebhookRejectedException.badRequest("body is not JSON (" + notJson.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /**
-     * Every array of the entry, in the entry's order: the known ones must hold objects; an array
-     * under a key the bridge does not know is taken item by item too, to be parked, never dropped.
-     */
-    private static void readEntry(String object, JsonNode entry, List<WebhookEvent> events) {
+    private static int countEvents(JsonNode entry, int room) {
         if (!entry.isObject()) {
             throw WebhookRejectedException.badRequest("an entry is not a JSON object");
         }
         JsonNode id = entry.get("id");
-        JsonNode time = entry.get("time");
-        Long entryTime = time != null && time.isIntegralNumber() ? time.asLong() : null;
+        int events = 0;
         for (Iterator<Map.Entry<String, JsonNode>> fields = entry.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             WebhookEvent.Container container = WebhookEvent.Container.of(field.getKey());
@@ -118,15 +169,16 @@ public final class WebhookEnvelopeReader {
                 throw WebhookRejectedException.badRequest("an entry with items has no id");
             }
             for (JsonNode item : items) {
-                if (events.size() == MAX_EVENTS) {
+                if (events == room) {
                     throw new WebhookRejectedException(413, "payload too large",
                             "a delivery holds more than " + MAX_EVENTS + " events");
                 }
                 if (container != WebhookEvent.Container.OTHER && !item.isObject()) {
                     throw WebhookRejectedException.badRequest("an item of " + field.getKey() + " is not a JSON object");
                 }
-                events.add(new WebhookEvent(object, id.asText(), entryTime, field.getKey(), item));
+                events++;
             }
         }
+        return events;
     }
 }
