@@ -1,5 +1,6 @@
 package com.messengerbridge.observe;
 
+import com.messengerbridge.EventProperties;
 import com.messengerbridge.webhook.BodyReader;
 import com.messengerbridge.webhook.InFlightLimit;
 import com.messengerbridge.webhook.SignatureVerifier;
@@ -68,7 +69,7 @@ public final class BridgeMetrics {
     }
 
     /** The routing table said none: the event was not queued, on purpose. */
-    public void eventDropped(@Header("metaObject") String object, @Header("metaField") String field) {
+    public void eventDropped(@Header(EventProperties.OBJECT) String object, @Header(EventProperties.FIELD) String field) {
         events(object, field, DROPPED, 1);
     }
 
@@ -124,11 +125,11 @@ public final class BridgeMetrics {
                 "type", label(type), "outcome", outcome).increment();
     }
 
-    public void sinkDelivered(@ExchangeProperty("sinkType") String type) {
+    public void sinkDelivered(@ExchangeProperty(EventProperties.SINK_TYPE) String type) {
         sink(type, "delivered");
     }
 
-    public void sinkDeadLettered(@ExchangeProperty("sinkType") String type) {
+    public void sinkDeadLettered(@ExchangeProperty(EventProperties.SINK_TYPE) String type) {
         sink(type, "dead_lettered");
     }
 

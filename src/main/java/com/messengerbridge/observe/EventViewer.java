@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.messengerbridge.EventProperties;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -51,9 +52,9 @@ public final class EventViewer {
 
     /** Called by the store once an event is committed. */
     public synchronized void stored(Map<String, Object> properties, String json) {
-        latest.addLast(new Shown(++sequence, Instant.now(), text(properties.get("metaObject")),
-                text(properties.get("metaEntryId")), text(properties.get("metaField")), text(properties.get("metaMid")),
-                json));
+        latest.addLast(new Shown(++sequence, Instant.now(), text(properties.get(EventProperties.OBJECT)),
+                text(properties.get(EventProperties.ENTRY_ID)), text(properties.get(EventProperties.FIELD)),
+                text(properties.get(EventProperties.MID)), json));
         if (latest.size() > capacity) {
             latest.removeFirst();
         }

@@ -1,6 +1,6 @@
 package com.messengerbridge.sink;
 
-import com.messengerbridge.webhook.EventClassifier;
+import com.messengerbridge.EventProperties;
 import com.messengerbridge.webhook.SignatureVerifier;
 import java.util.Collections;
 import java.util.List;
@@ -55,9 +55,9 @@ public final class HttpSinks {
      * every event and bean binding cost more than the test.
      */
     public boolean shouldDeliver(Exchange event) {
-        String type = event.getProperty(EventClassifier.EVENT_TYPE, String.class);
+        String type = event.getProperty(EventProperties.EVENT_TYPE, String.class);
         // the configured map covers the moment before the sink routes exist: no event slips past
-        return type != null && !event.getProperty(EventClassifier.OWN_ECHO, false, Boolean.class)
+        return type != null && !event.getProperty(EventProperties.OWN_ECHO, false, Boolean.class)
                 && (configured.containsKey(type) || context.getRoute(ROUTE_ID_PREFIX + type) != null);
     }
 

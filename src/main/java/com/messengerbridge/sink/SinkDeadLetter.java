@@ -1,5 +1,6 @@
 package com.messengerbridge.sink;
 
+import com.messengerbridge.EventProperties;
 import jakarta.jms.TextMessage;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -19,7 +20,7 @@ public final class SinkDeadLetter implements Processor {
 
     public static final String LAST_ERROR = "sinkLastError";
     public static final String ATTEMPTS = "sinkAttempts";
-    private static final Set<String> KEPT = Set.of("JMSXGroupID", SinkRequest.IDEMPOTENCY_PROPERTY, SinkMark.PROPERTY);
+    private static final Set<String> KEPT = Set.of(EventProperties.GROUP_ID, SinkRequest.IDEMPOTENCY_PROPERTY, SinkMark.PROPERTY);
 
     @Override
     public void process(Exchange exchange) {
@@ -28,7 +29,7 @@ public final class SinkDeadLetter implements Processor {
             // not the bridge's: its body is never read (an object message would be deserialized)
             message.setBody(null);
         }
-        Object deduplicationId = message.getHeader("_AMQ_DUPL_ID");
+        Object deduplicationId = message.getHeader(EventProperties.DUPLICATE_ID);
         message.getHeaders().keySet().removeIf(name -> !name.startsWith("meta") && !KEPT.contains(name));
         if (deduplicationId != null) {
             message.setHeader(SinkRequest.IDEMPOTENCY_PROPERTY, deduplicationId.toString());

@@ -1,5 +1,6 @@
 package com.messengerbridge.sink;
 
+import com.messengerbridge.EventProperties;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,8 +27,8 @@ public final class SinkMark {
 
     public static final String PROPERTY = "bridgeMark";
     /** The properties that steer a sink request, in the order they are marked. */
-    static final List<String> MARKED_PROPERTIES = List.of("metaObject", "metaField", "metaEntryId", "metaMid",
-            "metaStandby");
+    static final List<String> MARKED_PROPERTIES = List.of(EventProperties.OBJECT, EventProperties.FIELD,
+            EventProperties.ENTRY_ID, EventProperties.MID, EventProperties.STANDBY);
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] PURPOSE = "messenger-bridge sink mark v1".getBytes(StandardCharsets.UTF_8);
 

@@ -1,5 +1,6 @@
 package com.messengerbridge.sink;
 
+import com.messengerbridge.EventProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import jakarta.jms.TextMessage;
@@ -21,7 +22,7 @@ import org.apache.camel.component.jms.JmsMessage;
 public final class SinkRequest implements Processor {
 
     /** Exchange property set by the sink route: the type of the sink being delivered to. */
-    public static final String SINK_TYPE = "sinkType";
+    public static final String SINK_TYPE = EventProperties.SINK_TYPE;
     public static final String SIGNATURE_HEADER = "X-Bridge-Signature-256";
     /** Where a dead-lettered or redriven event keeps its de-duplication id (the broker's is removed). */
     public static final String IDEMPOTENCY_PROPERTY = "sinkIdempotencyKey";
@@ -30,11 +31,11 @@ public final class SinkRequest implements Processor {
 
     /** Outgoing header -> JMS property it is taken from. */
     private static final Map<String, String> HEADERS = Map.of(
-            "X-Meta-Object", "metaObject",
-            "X-Meta-Field", "metaField",
-            "X-Meta-Page", "metaEntryId",
-            "X-Meta-Mid", "metaMid",
-            "X-Meta-Standby", "metaStandby");
+            "X-Meta-Object", EventProperties.OBJECT,
+            "X-Meta-Field", EventProperties.FIELD,
+            "X-Meta-Page", EventProperties.ENTRY_ID,
+            "X-Meta-Mid", EventProperties.MID,
+            "X-Meta-Standby", EventProperties.STANDBY);
 
     private final HttpSinks sinks;
     private final SinkMark marks;
@@ -95,7 +96,7 @@ public final class SinkRequest implements Processor {
 
     /** The event's idempotency key: the broker's duplicate id, or where it moves once dead-lettered. */
     static String idempotencyKeyOf(Function<String, Object> property) {
-        Object key = property.apply("_AMQ_DUPL_ID");
+        Object key = property.apply(EventProperties.DUPLICATE_ID);
         if (key == null) {
             key = property.apply(IDEMPOTENCY_PROPERTY);
         }

@@ -1,9 +1,9 @@
 package com.messengerbridge.store;
 
+import com.messengerbridge.EventProperties;
 import com.messengerbridge.observe.BridgeMetrics;
 import com.messengerbridge.observe.EventViewer;
 import com.messengerbridge.sink.SinkMark;
-import com.messengerbridge.webhook.EventClassifier;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -170,7 +170,7 @@ public final class EventStore implements AutoCloseable {
             @ExchangeProperty(DESTINATION) String destination) {
         Map<String, Object> properties = new LinkedHashMap<>();
         exchange.getMessage().getHeaders().forEach((name, value) -> {
-            if (name.startsWith("meta") || name.equals(EventClassifier.GROUP_ID) || name.equals(EventClassifier.DUPLICATE_ID)) {
+            if (name.startsWith("meta") || name.equals(EventProperties.GROUP_ID) || name.equals(EventProperties.DUPLICATE_ID)) {
                 properties.put(name, value);
             }
         });
@@ -438,7 +438,7 @@ public final class EventStore implements AutoCloseable {
 
     /** What makes two events the same for the broker: the queue and the duplicate id. */
     private static List<String> key(Pending event) {
-        return Arrays.asList(event.queue(), event.property(EventClassifier.DUPLICATE_ID));
+        return Arrays.asList(event.queue(), event.property(EventProperties.DUPLICATE_ID));
     }
 
     /** Counts the outcome, one increment per object and field, not per event; the viewer sees what was stored. */
@@ -450,7 +450,7 @@ public final class EventStore implements AutoCloseable {
         Map<List<String>, Integer> counts = new HashMap<>();
         for (Pending event : events) {
             if (!event.forSink()) {
-                counts.merge(Arrays.asList(event.property("metaObject"), event.property("metaField")), 1, Integer::sum);
+                counts.merge(Arrays.asList(event.property(EventProperties.OBJECT), event.property(EventProperties.FIELD)), 1, Integer::sum);
             }
         }
         counts.forEach((type, count) -> metrics.events(type.get(0), type.get(1), outcome, count));

@@ -1,5 +1,21 @@
 package com.messengerbridge.webhook;
 
+import static com.messengerbridge.EventProperties.CONTAINER;
+import static com.messengerbridge.EventProperties.DUPLICATE_ID;
+import static com.messengerbridge.EventProperties.ENTRY_ID;
+import static com.messengerbridge.EventProperties.ENTRY_TIME;
+import static com.messengerbridge.EventProperties.EVENT_TYPE;
+import static com.messengerbridge.EventProperties.FIELD;
+import static com.messengerbridge.EventProperties.GROUP_ID;
+import static com.messengerbridge.EventProperties.MID;
+import static com.messengerbridge.EventProperties.OBJECT;
+import static com.messengerbridge.EventProperties.OWN_ECHO;
+import static com.messengerbridge.EventProperties.QUEUE_PREFIX;
+import static com.messengerbridge.EventProperties.RECIPIENT_ID;
+import static com.messengerbridge.EventProperties.SENDER_ID;
+import static com.messengerbridge.EventProperties.STANDBY;
+import static com.messengerbridge.EventProperties.TIMESTAMP;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,27 +42,6 @@ import org.apache.camel.Processor;
  * body, and only the {@code meta*}, group and de-duplication headers below.
  */
 public final class EventClassifier implements Processor {
-
-    public static final String OBJECT = "metaObject";
-    public static final String ENTRY_ID = "metaEntryId";
-    public static final String ENTRY_TIME = "metaEntryTime";
-    public static final String FIELD = "metaField";
-    public static final String CONTAINER = "metaContainer";
-    public static final String SENDER_ID = "metaSenderId";
-    public static final String RECIPIENT_ID = "metaRecipientId";
-    public static final String TIMESTAMP = "metaTimestamp";
-    public static final String MID = "metaMid";
-    public static final String STANDBY = "metaStandby";
-    /** Artemis's duplicate detection: a second message with the same id on an address is dropped. */
-    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
-    /** JMS message groups: one consumer at a time per conversation, so it is handled in order. */
-    public static final String GROUP_ID = "JMSXGroupID";
-    /** Exchange property: the queue prefix of the event's object, for the routing table. */
-    public static final String QUEUE_PREFIX = "queuePrefix";
-    /** Exchange property: the type sinks are chosen by: the field, or {@code standby} for standby items. */
-    public static final String EVENT_TYPE = "eventType";
-    /** Exchange property: true for an echo of a message this bridge's own app sent (the echo guard). */
-    public static final String OWN_ECHO = "ownEcho";
 
     static final String UNROUTED = "unrouted";
 
