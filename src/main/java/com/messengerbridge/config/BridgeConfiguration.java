@@ -258,8 +258,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         String user = settings.get("broker.user");
         String password = settings.get("broker.password");
         if (url.isBlank()) {
-            EmbeddedBroker broker = new EmbeddedBroker(Path.of(settings.get("broker.embedded.data-dir")),
-                    settings.get("broker.embedded.tcp-acceptor"), new EmbeddedBroker.Login(user, password),
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(settings.get("broker.data-dir")),
+                    settings.get("broker.embedded-acceptor"), new EmbeddedBroker.Login(user, password),
                     new EmbeddedBroker.Login(settings.get("broker.consumer.user"), settings.get("broker.consumer.password")),
                     Integer.parseInt(settings.get("broker.duplicate-id-cache-size")),
                     Integer.parseInt(settings.get("broker.journal-buffer-timeout-us")));

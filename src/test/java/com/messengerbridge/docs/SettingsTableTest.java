@@ -44,6 +44,20 @@ class SettingsTableTest {
         });
     }
 
+    /** One name per setting: its environment variable is its key in upper case, dots and dashes as underscores. */
+    @Test
+    void eachVariableIsItsKeyInUpperCase() throws Exception {
+        java.util.regex.Matcher lines = java.util.regex.Pattern.compile("(?m)^([a-z0-9.-]+)=\\{\\{env:([A-Z0-9_]+):")
+                .matcher(Files.readString(Path.of("src/main/resources/application.properties")));
+        int settings = 0;
+        while (lines.find()) {
+            settings++;
+            assertThat(lines.group(2)).as("the variable of %s", lines.group(1))
+                    .isEqualTo(lines.group(1).toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+        }
+        assertThat(settings).isEqualTo(Settings.declared().size() - 1); // WEBHOOK_LOG_LEVEL is log4j's
+    }
+
     /** The rows of the settings table. */
     private static List<String> tableRows() throws java.io.IOException {
         return Files.readString(Path.of("docs/configuration.md")).lines()

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
     "camel.main.routes-include-pattern=file:routes/*.camel.yaml",
     "meta.app-secret=" + BridgeProcess.APP_SECRET,
     "meta.verify-token=" + BridgeProcess.VERIFY_TOKEN,
-    "broker.embedded.data-dir=target/in-process/artemis",
-    "broker.embedded.tcp-acceptor=",
+    "broker.data-dir=target/in-process/artemis",
+    "broker.embedded-acceptor=",
     "camel.main.file-configurations=target/in-process/none/*.properties",
 })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
