@@ -1,13 +1,15 @@
 package com.messengerbridge.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -76,11 +78,12 @@ public final class EmbeddedBroker extends ServiceSupport {
     }
 
     /**
-     * Linux's asynchronous I/O where Artemis loads its native library and libaio, and the file system takes it (not tmpfs),
-     * else Java's NIO. Both sync every commit to disk before the broker confirms it.
+     * Linux's asynchronous I/O where Artemis loads its native library and libaio, and the file
+     * system takes it (not tmpfs); else Java's NIO. Both sync every commit to disk before the broker
+     * confirms it.
      */
-    static JournalType journalType(Path journalDirectory) throws java.io.IOException {
-        java.nio.file.Files.createDirectories(journalDirectory);
+    static JournalType journalType(Path journalDirectory) throws IOException {
+        Files.createDirectories(journalDirectory);
         return AIOSequentialFileFactory.isSupported() && AIOSequentialFileFactory.isSupported(journalDirectory.toFile())
                 ? JournalType.ASYNCIO : JournalType.NIO;
     }
@@ -164,8 +167,8 @@ public final class EmbeddedBroker extends ServiceSupport {
         }
         broker.setConfiguration(configuration);
         broker.start();
-        LOG.info("Embedded Artemis broker started: {} journal in {}, TCP acceptor {}, login {}", journalType, dataDirectory,
-                tcpAcceptorUrl.isBlank() ? "off" : tcpAcceptorUrl,
+        LOG.info("Embedded Artemis broker started: {} journal in {}, TCP acceptor {}, login {}", journalType,
+                dataDirectory, tcpAcceptorUrl.isBlank() ? "off" : tcpAcceptorUrl,
                 !secured ? "not required" : consumers.isSet() ? "required, consumers separate" : "required");
     }
 

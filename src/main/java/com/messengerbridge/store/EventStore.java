@@ -170,7 +170,8 @@ public final class EventStore implements AutoCloseable {
             @ExchangeProperty(DESTINATION) String destination) {
         Map<String, Object> properties = new LinkedHashMap<>();
         exchange.getMessage().getHeaders().forEach((name, value) -> {
-            if (name.startsWith("meta") || name.equals(EventProperties.GROUP_ID) || name.equals(EventProperties.DUPLICATE_ID)) {
+            if (name.startsWith("meta") || name.equals(EventProperties.GROUP_ID)
+                    || name.equals(EventProperties.DUPLICATE_ID)) {
                 properties.put(name, value);
             }
         });
@@ -450,7 +451,8 @@ public final class EventStore implements AutoCloseable {
         Map<List<String>, Integer> counts = new HashMap<>();
         for (Pending event : events) {
             if (!event.forSink()) {
-                counts.merge(Arrays.asList(event.property(EventProperties.OBJECT), event.property(EventProperties.FIELD)), 1, Integer::sum);
+                counts.merge(Arrays.asList(event.property(EventProperties.OBJECT),
+                        event.property(EventProperties.FIELD)), 1, Integer::sum);
             }
         }
         counts.forEach((type, count) -> metrics.events(type.get(0), type.get(1), outcome, count));

@@ -36,10 +36,11 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Tells what one webhook item is: its webhook field (from the key it holds, see docs/queues-and-messages.md), the
- * conversation it belongs to, and the key that identifies it when Meta sends it again. As a
- * processor it turns a {@link WebhookEvent} into the message the routes store: the item's JSON as
- * body, and only the {@code meta*}, group and de-duplication headers below.
+ * Tells what one webhook item is: its webhook field (from the key it holds; see
+ * docs/queues-and-messages.md), the conversation it belongs to, and the key that identifies it
+ * when Meta sends it again. As a processor it turns a {@link WebhookEvent} into the message the
+ * routes store: the item's JSON as body, and only the {@code meta*}, group and de-duplication
+ * headers of {@link com.messengerbridge.EventProperties}.
  */
 public final class EventClassifier implements Processor {
 
