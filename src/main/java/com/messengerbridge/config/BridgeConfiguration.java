@@ -74,7 +74,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         BridgeMetrics metrics = new BridgeMetrics(meterRegistry(context));
         context.getRegistry().bind("bridgeMetrics", metrics);
         SignatureVerifier verifier = signatureVerifier(settings);
-        metrics.watch(verifier);
+        verifier.bindTo(metrics.registry());
         context.getRegistry().bind("signatureVerifier", verifier);
         context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
         context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
@@ -98,11 +98,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
         // platform-http that reads bodies within bounds, and lets a request's thread go while the
         // broker stores its events
         InFlightLimit limit = new InFlightLimit(Integer.parseInt(settings.get("webhook.max-in-flight")));
-        metrics.watch(limit);
+        limit.bindTo(metrics.registry());
         BodyReader bodies = new BodyReader(Long.parseLong(settings.get("webhook.max-body-bytes")),
                 Long.parseLong(settings.get("webhook.max-in-flight-bytes")),
                 Long.parseLong(settings.get("webhook.body-timeout-ms")));
-        metrics.watch(bodies);
+        bodies.bindTo(metrics.registry());
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
                 new AsyncHttpEngine(bodies, limit, metrics));
         HttpServerTimeouts.closeIdleConnections(context, Integer.parseInt(settings.get("http.idle-timeout-seconds")));

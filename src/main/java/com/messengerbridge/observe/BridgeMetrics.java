@@ -1,13 +1,7 @@
 package com.messengerbridge.observe;
 
 import com.messengerbridge.EventProperties;
-import com.messengerbridge.webhook.BodyReader;
-import com.messengerbridge.webhook.InFlightLimit;
-import com.messengerbridge.webhook.SignatureVerifier;
-import com.messengerbridge.webhook.WebhookRejectedException;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -16,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
@@ -32,6 +25,8 @@ public final class BridgeMetrics {
     public static final String DUPLICATE = "duplicate";
     public static final String DROPPED = "dropped";
     public static final String NOT_STORED = "not_stored";
+    /** Refusals for the signature, also counted by their own reason (missing, malformed, mismatch). */
+    private static final String SIGNATURE_REASON = "signature_";
 
     private final MeterRegistry registry;
 
@@ -73,18 +68,6 @@ public final class BridgeMetrics {
         events(object, field, DROPPED, 1);
     }
 
-    /** A request refused with a 4xx: signature failures are also counted by their reason. */
-    public void rejected(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (!(failure instanceof WebhookRejectedException rejected)) {
-            return;
-        }
-        refused(rejected.getStatus(), rejected.getCode());
-        if (rejected.getCode().startsWith("signature_")) {
-            counter("bridge.signature.failures", "X-Hub-Signature-256 failures by reason",
-                    "reason", rejected.getCode().substring("signature_".length())).increment();
-        }
-    }
-
     /**
      * A refused request, by status and reason: by the route, or before it (a body too large, too slow
      * or too much, too many headers, the in-flight limit reached).
@@ -92,6 +75,10 @@ public final class BridgeMetrics {
     public void refused(int status, String reason) {
         counter("bridge.webhook.rejected", "Requests refused, by status and reason",
                 "status", Integer.toString(status), "reason", reason).increment();
+        if (reason.startsWith(SIGNATURE_REASON)) {
+            counter("bridge.signature.failures", "X-Hub-Signature-256 failures by reason",
+                    "reason", reason.substring(SIGNATURE_REASON.length())).increment();
+        }
     }
 
     /** A connection closed without a reply, by reason. */
@@ -131,32 +118,6 @@ public final class BridgeMetrics {
 
     public void sinkDeadLettered(@ExchangeProperty(EventProperties.SINK_TYPE) String type) {
         sink(type, "dead_lettered");
-    }
-
-    /** Which App Secret signed, by its position in META_APP_SECRET (1 is the current one). */
-    public void watch(SignatureVerifier verifier) {
-        for (int i = 0; i < verifier.secretCount(); i++) {
-            int index = i;
-            FunctionCounter.builder("bridge.signature.matched", verifier, v -> v.matchesOf(index))
-                    .description("Requests whose signature matched the App Secret at this position")
-                    .tags("secret", Integer.toString(i + 1)).register(registry);
-        }
-    }
-
-    public void watch(InFlightLimit limit) {
-        Gauge.builder("bridge.webhook.in.flight", limit, InFlightLimit::inFlight)
-                .description("Webhook requests being answered now").register(registry);
-        Gauge.builder("bridge.webhook.in.flight.limit", limit, InFlightLimit::limit)
-                .description("WEBHOOK_MAX_IN_FLIGHT").register(registry);
-        FunctionCounter.builder("bridge.webhook.overloaded", limit, InFlightLimit::refused)
-                .description("Requests answered 503 because the in-flight limit was reached").register(registry);
-    }
-
-    public void watch(BodyReader bodies) {
-        Gauge.builder("bridge.webhook.in.flight.bytes", bodies, BodyReader::bytesInFlight)
-                .description("Bytes of request bodies being read or answered now").baseUnit("bytes").register(registry);
-        Gauge.builder("bridge.webhook.in.flight.bytes.limit", bodies, BodyReader::maxBytesInFlight)
-                .description("WEBHOOK_MAX_IN_FLIGHT_BYTES").register(registry);
     }
 
     private Counter counter(String name, String description, String... tags) {

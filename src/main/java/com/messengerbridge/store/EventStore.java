@@ -29,6 +29,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -464,7 +466,8 @@ public final class EventStore implements AutoCloseable {
      */
     private static boolean isDuplicate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause.getClass().getSimpleName().equals("ActiveMQDuplicateIdException")) {
+            if (cause instanceof ActiveMQException refused
+                    && refused.getType() == ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
                 return true;
             }
         }

@@ -1,5 +1,8 @@
 package com.messengerbridge.webhook;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Each refusal closes the connection: the rest of its body is never read.
  */
-public final class BodyReader {
+public final class BodyReader implements MeterBinder {
 
     private final long maxBodyBytes;
     private final long maxBytesInFlight;
@@ -223,5 +226,13 @@ public final class BodyReader {
         private boolean done() {
             return promise.future().isComplete();
         }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("bridge.webhook.in.flight.bytes", this, BodyReader::bytesInFlight)
+                .description("Bytes of request bodies being read or answered now").baseUnit("bytes").register(registry);
+        Gauge.builder("bridge.webhook.in.flight.bytes.limit", this, BodyReader::maxBytesInFlight)
+                .description("WEBHOOK_MAX_IN_FLIGHT_BYTES").register(registry);
     }
 }

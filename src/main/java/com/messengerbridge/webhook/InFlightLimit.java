@@ -1,6 +1,10 @@
 package com.messengerbridge.webhook;
 
 import com.messengerbridge.observe.RateLimitedLine;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -12,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After} on the HTTP event loop, instead of waiting until Meta's 5 seconds are gone;
  * Meta sends it again.
  */
-public final class InFlightLimit {
+public final class InFlightLimit implements MeterBinder {
 
     public static final String REPLY = "too many requests in flight, retry later";
     private static final Logger LOG = LoggerFactory.getLogger(InFlightLimit.class);
@@ -56,5 +60,15 @@ public final class InFlightLimit {
 
     public int limit() {
         return limit;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("bridge.webhook.in.flight", this, InFlightLimit::inFlight)
+                .description("Webhook requests being answered now").register(registry);
+        Gauge.builder("bridge.webhook.in.flight.limit", this, InFlightLimit::limit)
+                .description("WEBHOOK_MAX_IN_FLIGHT").register(registry);
+        FunctionCounter.builder("bridge.webhook.overloaded", this, InFlightLimit::refused)
+                .description("Requests answered 503 because the in-flight limit was reached").register(registry);
     }
 }

@@ -1,5 +1,8 @@
 package com.messengerbridge.webhook;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * exactly as received, before any parsing: Meta signs its escaped form ({@code \u00e4}, {@code \/}),
  * so a re-encoded body does not verify.
  */
-public final class SignatureVerifier implements Processor {
+public final class SignatureVerifier implements Processor, MeterBinder {
 
     public static final String HEADER = "X-Hub-Signature-256";
 
@@ -147,6 +150,17 @@ public final class SignatureVerifier implements Processor {
             return mac;
         } catch (GeneralSecurityException impossible) {
             throw new IllegalStateException("HmacSHA256 is required of every Java runtime", impossible);
+        }
+    }
+
+    /** Which App Secret signed, by its position in META_APP_SECRET (1 is the current one). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (int i = 0; i < secretCount(); i++) {
+            int index = i;
+            FunctionCounter.builder("bridge.signature.matched", this, v -> v.matchesOf(index))
+                    .description("Requests whose signature matched the App Secret at this position")
+                    .tags("secret", Integer.toString(i + 1)).register(registry);
         }
     }
 }

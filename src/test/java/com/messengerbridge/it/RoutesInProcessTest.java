@@ -151,6 +151,20 @@ class RoutesInProcessTest {
     }
 
     @Test
+    void refusalsAreCountedByStatusAndReason() throws Exception {
+        byte[] body = Events.page(Events.message("7500000000000015", Events.uniqueMid(), 1718035700015L, "count"))
+                .getBytes(StandardCharsets.UTF_8);
+        webhook.post(body, "Content-Type", "application/json", "X-Hub-Signature-256", "sha256=" + "0".repeat(64));
+        webhook.post("not json");
+
+        String metrics = new Webhook(MANAGEMENT_PORT, "").get("/observe/metrics").body();
+        assertThat(metrics)
+                .containsPattern("bridge_webhook_rejected_total\\{reason=\"signature_mismatch\",status=\"403\"} [1-9]")
+                .containsPattern("bridge_signature_failures_total\\{reason=\"mismatch\"} [1-9]")
+                .containsPattern("bridge_webhook_rejected_total\\{reason=\"bad_request\",status=\"400\"} [1-9]");
+    }
+
+    @Test
     void aBodyOfAnotherContentTypeIsRefused() throws Exception {
         byte[] body = Events.page(Events.message("7500000000000011", Events.uniqueMid(), 1718035700011L, "type"))
                 .getBytes(StandardCharsets.UTF_8);
