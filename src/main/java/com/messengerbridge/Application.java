@@ -1,19 +1,34 @@
 package com.messengerbridge;
 
-import com.messengerbridge.config.BridgeConfiguration;
+import com.messengerbridge.config.BrokerConfiguration;
+import com.messengerbridge.config.ObserveConfiguration;
+import com.messengerbridge.config.SinkConfiguration;
+import com.messengerbridge.config.WebhookConfiguration;
+import java.util.List;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
-/** Starts Camel Main: the routes come from {@code routes/*.camel.yaml}, the wiring from {@link BridgeConfiguration}. */
+/**
+ * Starts Camel Main: the routes come from {@code routes/*.camel.yaml}, the wiring from the
+ * configuration classes of {@link #WIRING}.
+ */
 public final class Application {
+
+    /** The bridge's wiring, by concern, in the order it runs. */
+    public static final List<Class<? extends CamelConfiguration>> WIRING = List.of(ObserveConfiguration.class,
+            SinkConfiguration.class, WebhookConfiguration.class, BrokerConfiguration.class);
 
     private Application() {
     }
 
     public static void main(String... args) throws Exception {
-        // no class-path scanning: the one configuration class is named, so it runs once
+        // no class-path scanning: the configuration classes are named, so each runs once, in this
+        // order: the meters first, the broker and its store last, as they use the beans before them
         Main main = new Main();
-        main.configure().addConfiguration(BridgeConfiguration.class);
+        for (Class<? extends CamelConfiguration> wiring : WIRING) {
+            main.configure().addConfiguration(wiring);
+        }
         int exitCode;
         try {
             exitCode = main.run(args);

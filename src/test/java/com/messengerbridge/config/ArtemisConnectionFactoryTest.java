@@ -41,7 +41,7 @@ class ArtemisConnectionFactoryTest {
             session.createProducer(session.createQueue("sink.messages")).send(session.createObjectMessage(payload));
         }
 
-        ActiveMQConnectionFactory bridgeFactory = BridgeConfiguration.artemisConnectionFactory(EmbeddedBroker.IN_VM_URL,
+        ActiveMQConnectionFactory bridgeFactory = BrokerConfiguration.artemisConnectionFactory(EmbeddedBroker.IN_VM_URL,
                 null, null, 3000);
         try (Connection bridge = bridgeFactory.createConnection()) {
             bridge.start();
@@ -56,7 +56,7 @@ class ArtemisConnectionFactoryTest {
 
     @Test
     void durableSendsBlockAndFailInsideMetasFiveSeconds() {
-        ActiveMQConnectionFactory factory = BridgeConfiguration.artemisConnectionFactory(
+        ActiveMQConnectionFactory factory = BrokerConfiguration.artemisConnectionFactory(
                 "tcp://127.0.0.1:61616?blockOnDurableSend=false&callTimeout=30000", null, null, 3000);
 
         assertThat(factory.isBlockOnDurableSend()).isTrue();

@@ -15,6 +15,6 @@ class LoggableUrlTest {
         "https://crm.internal/hook?secret=s-4711&page=2                      | https://crm.internal/hook?secret=xxxxxx&page=2",
     })
     void credentialsAreMasked(String url, String logged) {
-        assertThat(BridgeConfiguration.loggable(url)).isEqualTo(logged).doesNotContain("4711");
+        assertThat(Settings.loggable(url)).isEqualTo(logged).doesNotContain("4711");
     }
 }

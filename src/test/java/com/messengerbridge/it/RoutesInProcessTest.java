@@ -3,7 +3,10 @@ package com.messengerbridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.messengerbridge.Fixtures;
-import com.messengerbridge.config.BridgeConfiguration;
+import com.messengerbridge.config.BrokerConfiguration;
+import com.messengerbridge.config.ObserveConfiguration;
+import com.messengerbridge.config.SinkConfiguration;
+import com.messengerbridge.config.WebhookConfiguration;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * process per class. What needs a process (a kill, an outage, HA, the container, the browser) is
  * in the {@code *IT} classes, which also run the whole contract against the packaged bridge.
  */
-@CamelMainTest(configurationClasses = BridgeConfiguration.class, properties = {
+// the wiring of Application.WIRING, in its order
+@CamelMainTest(configurationClasses = {ObserveConfiguration.class, SinkConfiguration.class,
+    WebhookConfiguration.class, BrokerConfiguration.class}, properties = {
     "camel.main.routes-include-pattern=file:routes/*.camel.yaml",
     "meta.app-secret=" + BridgeProcess.APP_SECRET,
     "meta.verify-token=" + BridgeProcess.VERIFY_TOKEN,

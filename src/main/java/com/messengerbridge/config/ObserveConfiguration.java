@@ -1,0 +1,117 @@
+package com.messengerbridge.config;
+
+import com.messengerbridge.observe.BearerToken;
+import com.messengerbridge.observe.BridgeMetrics;
+import com.messengerbridge.observe.EventViewer;
+import com.messengerbridge.observe.EventViewerHttp;
+import com.messengerbridge.tools.GraphApi;
+import com.messengerbridge.tools.RoutedFields;
+import com.messengerbridge.tools.SubscriptionCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What operators see, on the management port: the bridge's meters ({@code bridgeMetrics}), the
+ * metrics' token, health that answers the same to everyone, the events viewer ({@code eventViewer},
+ * only with VIEWER_TOKEN), and the optional check of the Page's subscription at start.
+ */
+public final class ObserveConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObserveConfiguration.class);
+    /** The name camel-micrometer looks its registry up by. */
+    private static final String METRICS_REGISTRY = "metricsRegistry";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        context.getRegistry().bind("bridgeMetrics", new BridgeMetrics(meterRegistry(context)));
+        EventViewer viewer = eventViewer(context, settings);
+        if (viewer != null) {
+            context.getRegistry().bind("eventViewer", viewer);
+        }
+        guardMetrics(context, settings);
+        // health answers the same to everyone: no query parameter (exposureLevel=full, stackTrace,
+        // data) may ask it for the checks' details, exceptions or stack traces
+        onceServing(context, settings.get("camel.management.port"),
+                router -> router.route("/observe/health*").order(-1).handler(request -> {
+                    request.request().params().clear();
+                    request.next();
+                }));
+        checkPageSubscription(context, settings);
+    }
+
+    /** The registry Camel's Prometheus service serves at /observe/metrics (it binds one before this runs). */
+    private static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(METRICS_REGISTRY, registry);
+        }
+        return registry;
+    }
+
+    /** The events viewer on the management port, when VIEWER_TOKEN is set; null when it is off. */
+    private static EventViewer eventViewer(CamelContext context, Settings settings) throws Exception {
+        String token = settings.get("viewer.token");
+        if (token.isBlank()) {
+            return null;
+        }
+        if (token.length() < BearerToken.MIN_LENGTH) {
+            throw new IllegalArgumentException("VIEWER_TOKEN must be at least " + BearerToken.MIN_LENGTH
+                    + " characters: it guards user data");
+        }
+        EventViewer viewer = new EventViewer(token, settings.integer("viewer.events"));
+        onceServing(context, settings.get("camel.management.port"), router -> {
+            new EventViewerHttp(viewer).addTo(router);
+            LOG.info("events viewer on the management port at {} (token required)", EventViewerHttp.PATH);
+        });
+        return viewer;
+    }
+
+    /** With METRICS_TOKEN set, /observe/metrics answers only requests that bear it; health stays open for probes. */
+    private static void guardMetrics(CamelContext context, Settings settings) throws Exception {
+        String token = settings.get("metrics.token");
+        if (token.isBlank()) {
+            return;
+        }
+        if (token.length() < BearerToken.MIN_LENGTH) {
+            throw new IllegalArgumentException("METRICS_TOKEN must be at least " + BearerToken.MIN_LENGTH + " characters");
+        }
+        BearerToken required = new BearerToken(token, "metrics");
+        // order -1: before the route Camel adds for the metrics endpoint
+        onceServing(context, settings.get("camel.management.port"),
+                router -> router.route("/observe/metrics").order(-1).handler(required));
+    }
+
+    /** Optional: with a Page id and token, warn at start when the Page misses fields the routes queue. */
+    private static void checkPageSubscription(CamelContext context, Settings settings) throws Exception {
+        String pageId = settings.get("meta.page-id");
+        String pageToken = settings.get("meta.page-access-token");
+        if (pageId.isBlank() || pageToken.isBlank()) {
+            return;
+        }
+        SubscriptionCheck check = new SubscriptionCheck(new GraphApi(settings.get("graph.api-base-url"),
+                settings.get("graph.api-version")), pageId, pageToken, settings.get("meta.app-id"),
+                RoutedFields.DEFAULT_TABLE);
+        context.addStartupListener((camel, alreadyStarted) -> {
+            Thread thread = new Thread(check, "subscription-check");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** Adds to the Vert.x router of the HTTP server on this port once Camel has started it. */
+    static void onceServing(CamelContext context, String port, Consumer<Router> addition) throws Exception {
+        String name = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(port));
+        context.addStartupListener((camel, alreadyStarted) ->
+                addition.accept(VertxPlatformHttpRouter.lookup(camel, name)));
+    }
+}

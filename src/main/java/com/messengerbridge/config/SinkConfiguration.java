@@ -1,0 +1,79 @@
+package com.messengerbridge.config;
+
+import com.messengerbridge.sink.HttpSinks;
+import com.messengerbridge.sink.SinkDeadLetter;
+import com.messengerbridge.sink.SinkMark;
+import com.messengerbridge.sink.SinkRequest;
+import com.messengerbridge.sink.SinkRetryPolicy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.Predicate;
+import org.apache.camel.support.PluginHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP sinks: the beans the routing table and the {@code http-sink} template call, the mark
+ * that tells the bridge's own events on {@code sink.<type>} ({@code sinkMark}), and a route from
+ * the template for each sink configured by environment or properties.
+ */
+public final class SinkConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        SinkMark sinkMarks = new SinkMark(settings.list("meta.app-secret"));
+        context.getRegistry().bind("sinkMark", sinkMarks);
+        configureHttpSinks(context, settings, sinkMarks);
+    }
+
+    /** Binds the sink beans and, once the YAML template is loaded, creates a route per configured sink. */
+    private static void configureHttpSinks(CamelContext context, Settings settings, SinkMark sinkMarks)
+            throws Exception {
+        Map<String, Object> sinkProperties = new LinkedHashMap<>();
+        context.getPropertiesComponent().loadPropertiesAsMap().forEach((key, value) -> {
+            if (key.startsWith("sink.http.")) {
+                sinkProperties.put(key, context.resolvePropertyPlaceholders(String.valueOf(value)));
+            }
+        });
+        Map<String, HttpSinks.Sink> configured = HttpSinkSettings.read(System.getenv(), sinkProperties);
+        Set<String> camelOptions = PluginHelper.getUriFactoryResolver(context).resolveFactory("http", context)
+                .propertyNames();
+        for (HttpSinks.Sink sink : configured.values()) {
+            HttpSinkSettings.refuseCamelOptions(sink, camelOptions);
+            if (sink.url().startsWith("http://")) {
+                LOG.warn("HTTP sink for {} is plain http://: events and their signature travel unencrypted; use"
+                        + " https:// unless the sink is on a network you trust", sink.type());
+            }
+        }
+        HttpSinks sinks = new HttpSinks(context, configured, settings.get("sink.http.secret"));
+        context.getRegistry().bind("httpSinks", sinks);
+        context.getRegistry().bind("hasHttpSink", Predicate.class, (Predicate) sinks::shouldDeliver);
+        context.getRegistry().bind("sinkRequest", new SinkRequest(sinks, sinkMarks));
+        context.getRegistry().bind("sinkRetryPolicy",
+                new SinkRetryPolicy(settings.integer("sink.http.max-attempts")));
+        context.getRegistry().bind("sinkDeadLetter", new SinkDeadLetter());
+        // after start, when the template from routes/ exists; events stored before wait in sink.<type>
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) throws Exception {
+                for (HttpSinks.Sink sink : sinks.configured().values()) {
+                    camel.addRouteFromTemplate(HttpSinks.ROUTE_ID_PREFIX + sink.type(), HttpSinks.ROUTE_TEMPLATE,
+                            Map.of("type", sink.type(), "url", sink.url(), "concurrency", sink.concurrency()));
+                    LOG.info("HTTP sink for {} events: {} ({} at a time)", sink.type(),
+                            Settings.loggable(sink.url()), sink.concurrency());
+                }
+            }
+        });
+    }
+}

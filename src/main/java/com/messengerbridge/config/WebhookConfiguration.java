@@ -1,0 +1,83 @@
+package com.messengerbridge.config;
+
+import com.messengerbridge.observe.BridgeMetrics;
+import com.messengerbridge.webhook.AsyncHttpEngine;
+import com.messengerbridge.webhook.BodyReader;
+import com.messengerbridge.webhook.BrokerGate;
+import com.messengerbridge.webhook.EventClassifier;
+import com.messengerbridge.webhook.InFlightLimit;
+import com.messengerbridge.webhook.SignatureVerifier;
+import com.messengerbridge.webhook.SubscriptionVerifier;
+import com.messengerbridge.webhook.WebhookEnvelopeReader;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The beans the webhook routes call by name (signature, envelope, classifier, broker gate), and
+ * the HTTP server under them: bodies read within bounds, requests in flight bounded, and no
+ * thread held while the broker stores a request's events.
+ */
+public final class WebhookConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        BridgeMetrics metrics = settings.bean("bridgeMetrics", BridgeMetrics.class);
+        Map<String, String> queuePrefixByObject = new LinkedHashMap<>();
+        queuePrefixByObject.put("page", settings.get("queue.prefix.page"));
+        queuePrefixByObject.put("instagram", settings.get("queue.prefix.instagram"));
+
+        String verifyToken = settings.get("meta.verify-token");
+        if (verifyToken.isBlank()) {
+            LOG.warn("META_VERIFY_TOKEN is not set: every verification GET will be refused with 403");
+        }
+        SignatureVerifier verifier = signatureVerifier(settings);
+        verifier.bindTo(metrics.registry());
+        context.getRegistry().bind("signatureVerifier", verifier);
+        context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
+        context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
+        context.getRegistry().bind("webhookObjectMapper", WebhookEnvelopeReader.objectMapper());
+        context.getRegistry().bind("brokerGate", new BrokerGate(settings.number("broker.unavailable-cool-down-ms")));
+        context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
+                Set.copyOf(settings.list("meta.own-app-ids"))));
+
+        // platform-http that reads bodies within bounds, and lets a request's thread go while the
+        // broker stores its events
+        InFlightLimit limit = new InFlightLimit(settings.integer("webhook.max-in-flight"));
+        limit.bindTo(metrics.registry());
+        BodyReader bodies = new BodyReader(settings.number("webhook.max-body-bytes"),
+                settings.number("webhook.max-in-flight-bytes"), settings.number("webhook.body-timeout-ms"));
+        bodies.bindTo(metrics.registry());
+        context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
+                new AsyncHttpEngine(bodies, limit, metrics));
+        HttpServerTimeouts.closeIdleConnections(context, settings.integer("http.idle-timeout-seconds"));
+    }
+
+    /** Fails closed: no App Secret, no start, unless the insecure opt-out for local trials is set. */
+    private static SignatureVerifier signatureVerifier(Settings settings) {
+        List<String> secrets = settings.list("meta.app-secret");
+        if (!Boolean.parseBoolean(settings.get("meta.insecure-skip-signature"))) {
+            return new SignatureVerifier(secrets);
+        }
+        if (!secrets.isEmpty()) {
+            // a production setting and a trial switch together: whichever was meant, one is a mistake
+            throw new IllegalArgumentException("META_INSECURE_SKIP_SIGNATURE=true and META_APP_SECRET are both set:"
+                    + " remove META_INSECURE_SKIP_SIGNATURE to verify signatures, or META_APP_SECRET for a local trial");
+        }
+        for (int i = 0; i < 3; i++) {
+            LOG.warn("INSECURE: META_INSECURE_SKIP_SIGNATURE=true, X-Hub-Signature-256 is NOT checked: anyone who can"
+                    + " reach this bridge can inject events. For local trials only; never in production.");
+        }
+        return SignatureVerifier.insecureNoCheck();
+    }
+}
