@@ -5,13 +5,16 @@ import com.messengerbridge.sink.SinkDeadLetter;
 import com.messengerbridge.sink.SinkMark;
 import com.messengerbridge.sink.SinkRequest;
 import com.messengerbridge.sink.SinkRetryPolicy;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.Predicate;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +40,13 @@ public final class SinkConfiguration implements CamelConfiguration {
     private static void configureHttpSinks(CamelContext context, Settings settings, SinkMark sinkMarks)
             throws Exception {
         Map<String, Object> sinkProperties = new LinkedHashMap<>();
-        context.getPropertiesComponent().loadPropertiesAsMap().forEach((key, value) -> {
-            if (key.startsWith("sink.http.")) {
-                sinkProperties.put(key, context.resolvePropertyPlaceholders(String.valueOf(value)));
-            }
-        });
+        for (Map<?, ?> source : propertySources(context)) {
+            source.forEach((key, value) -> {
+                if (key.toString().startsWith("sink.http.")) {
+                    sinkProperties.put(key.toString(), context.resolvePropertyPlaceholders(String.valueOf(value)));
+                }
+            });
+        }
         Map<String, HttpSinks.Sink> configured = HttpSinkSettings.read(System.getenv(), sinkProperties);
         Set<String> camelOptions = PluginHelper.getUriFactoryResolver(context).resolveFactory("http", context)
                 .propertyNames();
@@ -75,5 +80,24 @@ public final class SinkConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /**
+     * Every place a {@code sink.http.<type>} key may be set, the later winning as Camel's lookups
+     * do: application.properties, then the settings files (BRIDGE_CONFIG_FILES) and the overrides,
+     * which Camel keeps apart from the loaded properties.
+     */
+    private static List<Map<?, ?>> propertySources(CamelContext context) {
+        List<Map<?, ?>> sources = new ArrayList<>();
+        sources.add(context.getPropertiesComponent().loadPropertiesAsMap());
+        if (context.getPropertiesComponent() instanceof PropertiesComponent camel) {
+            if (camel.getInitialProperties() != null) {
+                sources.add(camel.getInitialProperties());
+            }
+            if (camel.getOverrideProperties() != null) {
+                sources.add(camel.getOverrideProperties());
+            }
+        }
+        return sources;
     }
 }

@@ -82,6 +82,25 @@ class StartupIT {
                 "BROKER_EMBEDDED_ACCEPTOR listens on 0.0.0.0, beyond this machine");
     }
 
+    /** Settings files take every key, a sink's too: the sink's route exists once the bridge has started. */
+    @Test
+    void aSinkDeclaredInASettingsFileIsCreated() throws Exception {
+        java.nio.file.Path settings = java.nio.file.Path.of("target/it/settings-file/config").toAbsolutePath();
+        java.nio.file.Files.createDirectories(settings);
+        java.nio.file.Files.writeString(settings.resolve("sinks.properties"),
+                "sink.http.messaging_postbacks=https://sink.example.org/postbacks\n");
+        try (BridgeProcess bridge = BridgeProcess.startFresh("settings-file", Map.of("BRIDGE_CONFIG_FILES",
+                settings + "/*.properties"))) {
+            // sink routes are added once Camel has started, just after the line the start waits for
+            String created = "HTTP sink for messaging_postbacks events: https://sink.example.org/postbacks";
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+            while (!bridge.log().contains(created) && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertThat(bridge.log()).contains(created);
+        }
+    }
+
     @Test
     void refusesACamelOptionInASinkUrl() throws Exception {
         assertRefusesToStart("sink-camel-option", Map.of("SINK_HTTP_MESSAGES",
