@@ -109,6 +109,7 @@ public final class BrokerConfiguration implements CamelConfiguration {
         artemis.setDeserializationDenyList("*");
         return artemis;
     }
+
     /** Closes broker connections at shutdown, before the embedded broker stops (services stop in reverse order). */
     private static final class Stopper extends ServiceSupport {
         private final Runnable stop;

@@ -58,7 +58,6 @@ public final class SinkConfiguration implements CamelConfiguration {
             }
         }
         HttpSinks sinks = new HttpSinks(context, configured, settings.get("sink.http.secret"));
-        context.getRegistry().bind("httpSinks", sinks);
         context.getRegistry().bind("hasHttpSink", Predicate.class, (Predicate) sinks::shouldDeliver);
         context.getRegistry().bind("sinkRequest", new SinkRequest(sinks, sinkMarks));
         context.getRegistry().bind("sinkRetryPolicy",

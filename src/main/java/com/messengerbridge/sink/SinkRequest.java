@@ -21,8 +21,6 @@ import org.apache.camel.component.jms.JmsMessage;
  */
 public final class SinkRequest implements Processor {
 
-    /** Exchange property set by the sink route: the type of the sink being delivered to. */
-    public static final String SINK_TYPE = EventProperties.SINK_TYPE;
     public static final String SIGNATURE_HEADER = "X-Bridge-Signature-256";
     /** Where a dead-lettered or redriven event keeps its de-duplication id (the broker's is removed). */
     public static final String IDEMPOTENCY_PROPERTY = "sinkIdempotencyKey";
@@ -57,7 +55,7 @@ public final class SinkRequest implements Processor {
         Message message = exchange.getMessage();
         String idempotencyKey = idempotencyKeyOf(message::getHeader);
         exchange.setProperty(EVENT_REF, referenceOf(idempotencyKey));
-        String sinkType = exchange.getProperty(SINK_TYPE, String.class);
+        String sinkType = exchange.getProperty(EventProperties.SINK_TYPE, String.class);
         String json = textOf(message);
         if (!marks.isValid(sinkType, message::getHeader, json, message.getHeader(SinkMark.PROPERTY))) {
             throw new Refused("no valid bridge mark");

@@ -36,7 +36,6 @@ public final class WebhookEnvelopeReader {
     /** Meta batches up to 1,000 events; ten times that is no delivery of Meta's, and would hold the broker. */
     static final int MAX_EVENTS = 10_000;
 
-    private final ObjectMapper mapper = objectMapper();
     private final Set<String> objects;
 
     public WebhookEnvelopeReader(Set<String> objects) {
@@ -118,7 +117,7 @@ public final class WebhookEnvelopeReader {
     List<WebhookEvent> read(byte[] body) {
         JsonNode envelope;
         try {
-            envelope = body.length == 0 ? null : mapper.readTree(body);
+            envelope = body.length == 0 ? null : objectMapper().readTree(body);
         } catch (IOException failure) {
             throw notJson(failure);
         }
