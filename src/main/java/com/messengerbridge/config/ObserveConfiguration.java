@@ -111,7 +111,11 @@ public final class ObserveConfiguration implements CamelConfiguration {
     /** Adds to the Vert.x router of the HTTP server on this port once Camel has started it. */
     static void onceServing(CamelContext context, String port, Consumer<Router> addition) throws Exception {
         String name = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(port));
-        context.addStartupListener((camel, alreadyStarted) ->
-                addition.accept(VertxPlatformHttpRouter.lookup(camel, name)));
+        context.addStartupListener((camel, alreadyStarted) -> {
+            Router router = VertxPlatformHttpRouter.lookup(camel, name);
+            if (router != null) { // none when Camel serves no HTTP: check-routes builds the routes without it
+                addition.accept(router);
+            }
+        });
     }
 }
