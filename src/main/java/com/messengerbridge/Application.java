@@ -4,9 +4,11 @@ import com.messengerbridge.config.BrokerConfiguration;
 import com.messengerbridge.config.ObserveConfiguration;
 import com.messengerbridge.config.SinkConfiguration;
 import com.messengerbridge.config.WebhookConfiguration;
+import com.messengerbridge.tools.RouteProblem;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,8 +35,12 @@ public final class Application {
         try {
             exitCode = main.run(args);
         } catch (Exception startFailed) {
-            // the embedded broker's threads would keep a half-started process alive: end it
-            LoggerFactory.getLogger(Application.class).error("Messenger Bridge failed to start: {}", startFailed.getMessage(), startFailed);
+            // one line a person can act on, as check-routes prints it (file and line of a route's
+            // fault); the stack trace only at DEBUG. The embedded broker's threads would keep a
+            // half-started process alive: end it
+            Logger log = LoggerFactory.getLogger(Application.class);
+            log.error("Messenger Bridge failed to start: {}", RouteProblem.of(startFailed, main.getCamelContext()).describe());
+            log.debug("Start failure", startFailed);
             exitCode = 1;
         }
         System.exit(exitCode);

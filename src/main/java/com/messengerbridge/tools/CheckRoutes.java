@@ -52,10 +52,9 @@ public final class CheckRoutes {
         Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
         Main main = new Main();
         Application.WIRING.forEach(wiring -> main.configure().addConfiguration(wiring));
-        main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.camel.yaml");
+        main.addOverrideProperty("routes.dir", dir.toString());
         // every route built, none started: no consumer, no port, no broker connection
         main.addOverrideProperty("camel.main.auto-startup", "false");
-        main.addOverrideProperty("camel.main.source-location-enabled", "true");
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("broker.url", "vm://0");

@@ -80,7 +80,7 @@ public record RouteProblem(boolean error, String where, String fault) {
         for (WhenDefinition line : table.getWhenClauses()) {
             String queue = queueSetBy(line.getOutputs());
             if (queue != null && !PLAIN_QUEUE.matcher(queue).matches()) {
-                warnings.add(warning(file + ":" + line.getLineNumber(), "queue '" + queue
+                warnings.add(warning(file + ":" + lineOf(line), "queue '" + queue
                         + "' is not a plain name (letters, digits, _ and -): it becomes part of the address <prefix>." + queue));
             }
         }
@@ -138,7 +138,7 @@ public record RouteProblem(boolean error, String where, String fault) {
             return "route " + routeId;
         }
         OptionalIdentifiedDefinition<?> step = clue == null ? null : deepest(route.getOutputs(), clue).orElse(null);
-        int line = step != null && step.getLineNumber() > 0 ? step.getLineNumber() : route.getInput().getLineNumber();
+        int line = step != null && step.getLineNumber() >= 0 ? lineOf(step) : route.getInput().getLineNumber();
         Resource resource = route.getResource();
         String file = resource == null ? "route " + routeId : fileName(resource.getLocation());
         return line > 0 ? file + ":" + line : file;
@@ -172,6 +172,11 @@ public record RouteProblem(boolean error, String where, String fault) {
         return inner;
     }
 
+    /** The line of a step in its file: Camel's YAML DSL counts a choice's {@code when} lines from 0, its other steps from 1. */
+    private static int lineOf(OptionalIdentifiedDefinition<?> step) {
+        return step instanceof WhenDefinition ? step.getLineNumber() + 1 : step.getLineNumber();
+    }
+
     /** A resource location as the user wrote the directory: {@code routes/x.camel.yaml}, not {@code file:/abs/...}. */
     static String fileName(String location) {
         String path = location.replaceFirst("^file:", "");
@@ -197,8 +202,13 @@ public record RouteProblem(boolean error, String where, String fault) {
         return null;
     }
 
+    /** Where and what, on one line. */
+    public String describe() {
+        return where + ": " + fault;
+    }
+
     @Override
     public String toString() {
-        return (error ? "ERROR " : "WARN  ") + where + ": " + fault;
+        return (error ? "ERROR " : "WARN  ") + describe();
     }
 }
