@@ -4,7 +4,8 @@ import com.messengerbridge.config.BrokerConfiguration;
 import com.messengerbridge.config.ObserveConfiguration;
 import com.messengerbridge.config.SinkConfiguration;
 import com.messengerbridge.config.WebhookConfiguration;
-import com.messengerbridge.tools.RouteProblem;
+import com.messengerbridge.routes.RouteProblem;
+import com.messengerbridge.routes.RoutesConfiguration;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
@@ -31,6 +32,8 @@ public final class Application {
         for (Class<? extends CamelConfiguration> wiring : WIRING) {
             main.configure().addConfiguration(wiring);
         }
+        // last: the routes' version, and their reload, which checks an edit with the wiring above
+        main.configure().addConfiguration(new RoutesConfiguration(WIRING));
         int exitCode;
         try {
             exitCode = main.run(args);

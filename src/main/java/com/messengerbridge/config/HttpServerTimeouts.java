@@ -27,6 +27,9 @@ final class HttpServerTimeouts {
             throw new IllegalArgumentException("HTTP_IDLE_TIMEOUT_SECONDS must be at least 1, not " + idleSeconds);
         }
         context.addStartupListener((camel, alreadyStarted) -> {
+            if (alreadyStarted) {
+                return; // routes added later (a reload): the servers are set already
+            }
             for (VertxPlatformHttpServer server : camel.hasServices(VertxPlatformHttpServer.class)) {
                 optionsOf(server.getServer()).setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
             }

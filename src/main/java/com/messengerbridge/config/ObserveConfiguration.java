@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -100,8 +101,11 @@ public final class ObserveConfiguration implements CamelConfiguration {
         }
         SubscriptionCheck check = new SubscriptionCheck(new GraphApi(settings.get("graph.api-base-url"),
                 settings.get("graph.api-version")), pageId, pageToken, settings.get("meta.app-id"),
-                RoutedFields.DEFAULT_TABLE);
+                Path.of(settings.get("routes.dir")).resolve(RoutedFields.DEFAULT_TABLE.getFileName()));
         context.addStartupListener((camel, alreadyStarted) -> {
+            if (alreadyStarted) {
+                return; // routes added later (a reload)
+            }
             Thread thread = new Thread(check, "subscription-check");
             thread.setDaemon(true);
             thread.start();
@@ -112,7 +116,8 @@ public final class ObserveConfiguration implements CamelConfiguration {
     static void onceServing(CamelContext context, String port, Consumer<Router> addition) throws Exception {
         String name = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(port));
         context.addStartupListener((camel, alreadyStarted) -> {
-            Router router = VertxPlatformHttpRouter.lookup(camel, name);
+            // Camel calls this again, already started, each time routes are added (a reload)
+            Router router = alreadyStarted ? null : VertxPlatformHttpRouter.lookup(camel, name);
             if (router != null) { // none when Camel serves no HTTP: check-routes builds the routes without it
                 addition.accept(router);
             }

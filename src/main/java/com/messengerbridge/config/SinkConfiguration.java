@@ -71,6 +71,9 @@ public final class SinkConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) throws Exception {
+                if (alreadyStarted) {
+                    return; // routes added later (a reload): the sinks exist already
+                }
                 for (HttpSinks.Sink sink : sinks.configured().values()) {
                     camel.addRouteFromTemplate(HttpSinks.ROUTE_ID_PREFIX + sink.type(), HttpSinks.ROUTE_TEMPLATE,
                             Map.of("type", sink.type(), "url", sink.url(), "concurrency", sink.concurrency()));

@@ -1,21 +1,20 @@
 package com.messengerbridge.tools;
 
 import com.messengerbridge.Application;
+import com.messengerbridge.routes.RouteProblem;
+import com.messengerbridge.routes.RoutesCheck;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /**
- * {@code check-routes [dir]}: loads the routes of a directory the way the bridge does (its wiring,
- * its settings, every step built, every bean and endpoint resolved), with no broker, no HTTP port
- * and no route started. Prints each error with its file and line, warns about routing-table lines
- * that would surprise, and exits 1 on any error: a broken edit is found before it is deployed.
+ * {@code check-routes [dir]}: loads the routes of a directory as the bridge would start them (see
+ * {@link RoutesCheck}), prints each fault on one line with its file and line, and exits 1 on any
+ * error: a broken edit is found before it is deployed, not by a crash loop.
  */
 public final class CheckRoutes {
 
@@ -25,6 +24,8 @@ public final class CheckRoutes {
     }
 
     public static void main(String... args) {
+        // the findings are the output: not Camel's start and stop lines, nor its stack traces
+        Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
         System.exit(run(args, System.out));
     }
 
@@ -39,36 +40,10 @@ public final class CheckRoutes {
             out.println("check-routes: " + dir + " is not a directory");
             return 1;
         }
-        List<RouteProblem> problems = check(dir);
-        problems.forEach(problem -> out.println(problem));
+        List<RouteProblem> problems = new RoutesCheck(Application.WIRING).check(dir);
+        problems.forEach(out::println);
         long errors = problems.stream().filter(RouteProblem::error).count();
-        out.println(errors == 0 ? "check-routes: " + dir + " OK" : "check-routes: " + dir + ": " + errors + " error(s)");
+        out.println("check-routes: " + dir + (errors == 0 ? " OK" : ": " + errors + " error(s)"));
         return errors == 0 ? 0 : 1;
-    }
-
-    /** The errors and warnings of the routes under {@code dir}, loaded with the bridge's wiring. */
-    public static List<RouteProblem> check(Path dir) {
-        // the findings are the output: Camel's own start and stop lines, and its stack traces, are not
-        Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
-        Main main = new Main();
-        Application.WIRING.forEach(wiring -> main.configure().addConfiguration(wiring));
-        main.addOverrideProperty("routes.dir", dir.toString());
-        // every route built, none started: no consumer, no port, no broker connection
-        main.addOverrideProperty("camel.main.auto-startup", "false");
-        main.addOverrideProperty("camel.server.enabled", "false");
-        main.addOverrideProperty("camel.management.enabled", "false");
-        main.addOverrideProperty("broker.url", "vm://0");
-        main.addOverrideProperty("meta.insecure-skip-signature", "false");
-        main.addOverrideProperty("meta.app-secret", "check-routes");
-        main.addOverrideProperty("meta.page-id", "");
-        try {
-            main.start();
-            CamelContext context = main.getCamelContext();
-            return RouteProblem.warnings(context);
-        } catch (Exception failed) {
-            return List.of(RouteProblem.of(failed, main.getCamelContext()));
-        } finally {
-            main.stop();
-        }
     }
 }

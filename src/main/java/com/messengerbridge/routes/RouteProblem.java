@@ -1,4 +1,4 @@
-package com.messengerbridge.tools;
+package com.messengerbridge.routes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
