@@ -115,6 +115,28 @@ class StartupIT {
         assertThat(log).doesNotContain("short\n");
     }
 
+    /**
+     * Routes that do not load: bin/check-routes exits 1 with one line naming file, line and fault,
+     * and the bridge exits 1 at start with that same line, not a stack trace.
+     */
+    @Test
+    void routesThatDoNotLoadStopTheStartWithTheLineCheckRoutesPrints() throws Exception {
+        Path routes = RoutesReloadIT.copyOfRoutes("broken-at-start");
+        Path table = routes.resolve("event-routing.camel.yaml");
+        Files.writeString(table, Files.readString(table).replace("ref: bridgeMetrics", "ref: noSuchBean"));
+
+        Process check = new ProcessBuilder("bin/check-routes", routes.toString()).redirectErrorStream(true).start();
+        String printed = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).isEqualTo(1);
+        String fault = printed.lines().filter(line -> line.startsWith("ERROR ")).findFirst().orElseThrow()
+                .substring("ERROR ".length());
+        assertThat(fault).contains("event-routing.camel.yaml:").contains("noSuchBean");
+
+        String log = assertRefusesToStart("broken-routes", Map.of("ROUTES_DIR", routes.toString()),
+                "Messenger Bridge failed to start: " + fault);
+        assertThat(log).doesNotContain("\tat ");
+    }
+
     /** The bridge exits 1 at start, and its log says why; returns the log. */
     private static String assertRefusesToStart(String name, Map<String, String> settings, String reason)
             throws Exception {
