@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
@@ -65,14 +66,17 @@ public final class SinkConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sinkDeadLetter", new SinkDeadLetter());
         // after start, when the template from routes/ exists; events stored before wait in sink.<type>
         context.addStartupListener(new ExtendedStartupListener() {
+            /** Camel calls this again each time routes are added (a reload): the sinks are made once. */
+            private final AtomicBoolean made = new AtomicBoolean();
+
             @Override
             public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
             }
 
             @Override
             public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) throws Exception {
-                if (alreadyStarted) {
-                    return; // routes added later (a reload): the sinks exist already
+                if (made.getAndSet(true)) {
+                    return;
                 }
                 for (HttpSinks.Sink sink : sinks.configured().values()) {
                     camel.addRouteFromTemplate(HttpSinks.ROUTE_ID_PREFIX + sink.type(), HttpSinks.ROUTE_TEMPLATE,

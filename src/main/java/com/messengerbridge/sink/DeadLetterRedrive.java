@@ -1,22 +1,14 @@
 package com.messengerbridge.sink;
 
-import jakarta.jms.Connection;
+import com.messengerbridge.store.EventMover;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
-import jakarta.jms.QueueBrowser;
-import jakarta.jms.Session;
-import java.util.Collections;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * Moves the events of a sink's dead-letter queue back to its queue for another try, once the sink
  * is fixed: {@code java -cp target/messenger-bridge.jar com.messengerbridge.sink.DeadLetterRedrive <type>}.
  * Reaches the broker at {@code BROKER_URL} (default: the embedded broker's acceptor) with
- * {@code BROKER_USER} and {@code BROKER_PASSWORD}. Moves what the queue holds when it starts, in
- * order, each event in one transaction: a crash moves an event at most once more, never loses it.
+ * {@code BROKER_USER} and {@code BROKER_PASSWORD}, as {@link EventMover} moves.
  */
 public final class DeadLetterRedrive {
 
@@ -36,29 +28,7 @@ public final class DeadLetterRedrive {
 
     /** @return how many events were moved */
     public static int redrive(ActiveMQConnectionFactory factory, String type) throws JMSException {
-        try (Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            Queue deadLetters = session.createQueue("sink." + type + ".dlq");
-            int waiting;
-            try (QueueBrowser browser = session.createBrowser(deadLetters)) {
-                waiting = Collections.list(browser.getEnumeration()).size();
-            }
-            int moved = 0;
-            try (MessageConsumer consumer = session.createConsumer(deadLetters);
-                    MessageProducer producer = session.createProducer(session.createQueue("sink." + type))) {
-                while (moved < waiting) {
-                    Message message = consumer.receive(5_000);
-                    if (message == null) {
-                        break;
-                    }
-                    producer.send(message);
-                    session.commit();
-                    moved++;
-                }
-            }
-            return moved;
-        }
+        return EventMover.move(factory, "sink." + type + ".dlq", "sink." + type).moved();
     }
 
     private static String env(String name, String fallback) {

@@ -7,10 +7,10 @@ import com.messengerbridge.sink.SinkMark;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
@@ -61,6 +61,8 @@ public final class EventStore implements AutoCloseable {
     public static final String OUTBOX = "eventOutbox";
     /** Exchange property: where the routing table sends this event. */
     public static final String DESTINATION = "destination";
+    /** A destination {@code topic:<address>}: published to a multicast address, not queued. */
+    public static final String TOPIC_PREFIX = "topic:";
     /** At most this many events in one transaction: a batch of 100-event requests stays a few MB. */
     private static final int MAX_EVENTS_PER_COMMIT = 2_000;
     private static final String SINK_QUEUE_PREFIX = "sink.";
@@ -235,7 +237,7 @@ public final class EventStore implements AutoCloseable {
         private volatile boolean connectionFailed;
         private Session session;
         private MessageProducer producer;
-        private final Map<String, Queue> queues = new HashMap<>();
+        private final Map<String, Destination> queues = new HashMap<>();
 
         @Override
         public void run() {
@@ -382,11 +384,13 @@ public final class EventStore implements AutoCloseable {
 
         /**
          * The queue, looked up once per connection: each lookup, and each first send to a queue
-         * object, asks the broker about the queue, a round trip per event if not kept.
+         * object, asks the broker about the queue, a round trip per event if not kept. A name
+         * {@code topic:<address>} is a multicast address: every subscription on it gets the event.
          */
-        private Queue queue(String name) {
+        private Destination queue(String name) {
             try {
-                return session.createQueue(name);
+                return name.startsWith(TOPIC_PREFIX) ? session.createTopic(name.substring(TOPIC_PREFIX.length()))
+                        : session.createQueue(name);
             } catch (JMSException refused) {
                 throw new IllegalStateException("queue " + name + ": " + refused.getMessage(), refused);
             }
@@ -464,7 +468,7 @@ public final class EventStore implements AutoCloseable {
      * Only the broker's duplicate-id refusal: a transaction rolled back for another reason (a
      * failover to the backup broker, say) stored nothing, and must not be taken for a duplicate.
      */
-    private static boolean isDuplicate(Throwable failure) {
+    static boolean isDuplicate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ActiveMQException refused
                     && refused.getType() == ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
