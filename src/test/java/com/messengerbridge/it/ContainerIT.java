@@ -70,6 +70,23 @@ class ContainerIT {
         podman.down(BROKER, BRIDGE, "artemis-primary", "artemis-backup", "bridge-ha-1", "bridge-ha-2", "balancer");
     }
 
+    /** check-routes in the image, as a pipeline runs it on mounted routes: 0 on the shipped ones, 1 on a broken edit. */
+    @Test
+    void checkRoutesInTheImageFindsABrokenEdit() throws Exception {
+        Path routes = COMPOSE_DIRECTORY.resolve("routes");
+        Podman.Result good = podman.tryPodman("run", "--rm", "--entrypoint", "check-routes", "-v",
+                routes + ":/app/routes:ro", "messenger-bridge");
+        assertThat(good.exitCode()).as(good.output()).isZero();
+        assertThat(good.output()).contains("check-routes: routes OK");
+
+        Path table = routes.resolve("event-routing.camel.yaml");
+        Files.writeString(table, Files.readString(table).replace("ref: bridgeMetrics", "ref: noSuchBean"));
+        Podman.Result broken = podman.tryPodman("run", "--rm", "--entrypoint", "check-routes", "-v",
+                routes + ":/app/routes:ro", "messenger-bridge");
+        assertThat(broken.exitCode()).as(broken.output()).isEqualTo(1);
+        assertThat(broken.output()).contains("ERROR routes/event-routing.camel.yaml:").contains("noSuchBean");
+    }
+
     @Test
     void theDefaultStackKeepsEveryPromise() throws Exception {
         podman.compose("up", "-d", BROKER, BRIDGE);
