@@ -17,7 +17,6 @@ import org.apache.camel.model.OptionalIdentifiedDefinition;
 import org.apache.camel.model.OtherwiseDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.SetPropertyDefinition;
 import org.apache.camel.model.WhenDefinition;
 import org.apache.camel.spi.Resource;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -30,8 +29,6 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
  */
 public record RouteProblem(boolean error, String where, String fault) {
 
-    static final String ROUTING_TABLE_ROUTE = "event-routing";
-    static final String UNROUTED = "unrouted";
     private static final Pattern PLAIN_QUEUE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     static RouteProblem error(String where, String fault) {
@@ -64,43 +61,25 @@ public record RouteProblem(boolean error, String where, String fault) {
      * not name (they would then be dropped, not parked).
      */
     static List<RouteProblem> warnings(CamelContext context) {
-        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
-        RouteDefinition routing = model.getRouteDefinition(ROUTING_TABLE_ROUTE);
-        if (routing == null) {
-            return List.of(error("routes", "no route " + ROUTING_TABLE_ROUTE
-                    + ": webhook-receive hands every event to direct:" + ROUTING_TABLE_ROUTE));
-        }
-        String file = routing.getResource() == null ? "route " + ROUTING_TABLE_ROUTE : fileName(routing.getResource().getLocation());
-        ChoiceDefinition table = routing.getOutputs().stream().filter(ChoiceDefinition.class::isInstance)
-                .map(ChoiceDefinition.class::cast).findFirst().orElse(null);
+        RoutingTable table = RoutingTable.of(context).orElse(null);
         if (table == null) {
-            return List.of(warning(file, "route " + ROUTING_TABLE_ROUTE + " has no choice: no routing table to check"));
+            return List.of(error("routes", "no route " + RoutingTable.ROUTE_ID + " with a choice (the routing table):"
+                    + " webhook-receive hands every event to direct:" + RoutingTable.ROUTE_ID));
         }
         List<RouteProblem> warnings = new ArrayList<>();
-        for (WhenDefinition line : table.getWhenClauses()) {
-            String queue = queueSetBy(line.getOutputs());
+        for (WhenDefinition line : table.lines()) {
+            String queue = RoutingTable.queueSetBy(line.getOutputs());
             if (queue != null && !PLAIN_QUEUE.matcher(queue).matches()) {
-                warnings.add(warning(file + ":" + lineOf(line), "queue '" + queue
+                warnings.add(warning(table.file() + ":" + lineOf(line), "queue '" + queue
                         + "' is not a plain name (letters, digits, _ and -): it becomes part of the address <prefix>." + queue));
             }
         }
-        String otherwise = table.getOtherwise() == null ? null : queueSetBy(table.getOtherwise().getOutputs());
-        if (!UNROUTED.equals(otherwise)) {
-            warnings.add(warning(file + ":" + table.getLineNumber(), "the routing table's otherwise no longer sets queue "
-                    + UNROUTED + ": events of fields without a line are no longer parked on <prefix>." + UNROUTED));
+        if (!RoutingTable.UNROUTED.equals(table.otherwiseQueue())) {
+            warnings.add(warning(table.file() + ":" + table.lineNumber(), "the routing table's otherwise no longer sets queue "
+                    + RoutingTable.UNROUTED + ": events of fields without a line are no longer parked on <prefix>."
+                    + RoutingTable.UNROUTED));
         }
         return warnings;
-    }
-
-    /** The constant a line's setProperty queue gives, or null when it computes the queue (or sets none). */
-    private static String queueSetBy(List<ProcessorDefinition<?>> steps) {
-        for (ProcessorDefinition<?> step : steps) {
-            if (step instanceof SetPropertyDefinition set && "queue".equals(set.getName())
-                    && set.getExpression() != null && "constant".equals(set.getExpression().getLanguage())) {
-                return set.getExpression().getExpression();
-            }
-        }
-        return null;
     }
 
     /** The most specific message of the chain: what a person can act on. */

@@ -48,6 +48,8 @@ public final class EventClassifier implements Processor {
 
     /** Item keys in the order they are tried: an item with several (referral and lead) takes the first. */
     private static final Map<String, String> FIELD_BY_KEY = orderedFieldTable();
+    /** Every webhook field a messaging item can be: what a Page may be subscribed to for {@code messaging[]}. */
+    public static final Set<String> MESSAGING_FIELDS = messagingFields();
     private static final Set<String> ENVELOPE_KEYS = Set.of("sender", "recipient", "timestamp");
     /** A change field or unknown key becomes a queue name or a property: keep it to plain names. */
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -258,6 +260,12 @@ public final class EventClassifier implements Processor {
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("SHA-256 is required of every Java runtime", impossible);
         }
+    }
+
+    private static Set<String> messagingFields() {
+        Set<String> fields = new java.util.TreeSet<>(FIELD_BY_KEY.values());
+        fields.add("message_echoes"); // a message with is_echo
+        return java.util.Collections.unmodifiableSet(fields);
     }
 
     private static Map<String, String> orderedFieldTable() {

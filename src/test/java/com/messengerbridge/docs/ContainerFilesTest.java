@@ -94,7 +94,8 @@ class ContainerFilesTest {
         }
         assertThat(dockerfile).contains("WORKDIR /app").contains("COPY routes ./routes");
         assertThat(Files.readString(Path.of("src/main/resources/application.properties")))
-                .contains("camel.main.routes-include-pattern=file:routes/*.camel.yaml");
+                .contains("camel.main.routes-include-pattern=file:{{routes.dir}}/*.camel.yaml");
+        assertThat(settings.get("ROUTES_DIR")).isEqualTo("routes");
         assertThat(settings.get("BROKER_DATA_DIR")).isEqualTo("data/artemis");
         assertThat(dockerfile).contains("VOLUME /app/data");
     }

@@ -28,4 +28,19 @@ class RoutedFieldsTest {
 
         assertThat(RoutedFields.of(edited)).doesNotContain("messaging_postbacks").contains("messages");
     }
+
+    /** Camel evaluates each line: a test worded another way still counts, a field without a line is parked, not routed. */
+    @Test
+    void aLineMeansWhatCamelMakesOfItHoweverItIsWorded() throws Exception {
+        Path edited = folder.resolve("event-routing.camel.yaml");
+        String table = Files.readString(RoutedFields.DEFAULT_TABLE);
+        String postbacks = "\"${header.metaField} == 'messaging_postbacks'\",";
+        String reads = "- { simple: \"${header.metaField} == 'message_reads'\",";
+        assertThat(table).containsOnlyOnce(postbacks).containsOnlyOnce(reads);
+        Files.writeString(edited, table.replace(postbacks, "\"${header.metaField} in 'messaging_postbacks,unused'\",")
+                .replace(reads, "# " + reads));
+
+        assertThat(RoutedFields.of(edited)).contains("messaging_postbacks", "standby").doesNotContain("message_reads")
+                .hasSize(19);
+    }
 }
