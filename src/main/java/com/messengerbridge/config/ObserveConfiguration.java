@@ -29,10 +29,17 @@ public final class ObserveConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ObserveConfiguration.class);
     /** The name camel-micrometer looks its registry up by. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
+    private static final java.util.List<String> LOG_FORMATS = java.util.List.of("plain", "json");
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // log4j2.properties reads LOG_FORMAT itself, before Camel starts; a value it does not know
+        // would give plain lines where a log shipper expects JSON
+        String logFormat = settings.get("log.format");
+        if (!LOG_FORMATS.contains(logFormat)) {
+            throw new IllegalArgumentException("LOG_FORMAT must be one of " + LOG_FORMATS + ", not '" + logFormat + "'");
+        }
         context.getRegistry().bind("bridgeMetrics", new BridgeMetrics(meterRegistry(context)));
         EventViewer viewer = eventViewer(context, settings);
         if (viewer != null) {

@@ -42,8 +42,8 @@ public final class RoutesReloader extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutesReloader.class);
     private static final String FILES = "*.camel.yaml";
-    /** The log4j2.properties filter's key: lines logged while it is set are dropped. */
-    private static final String QUIET_KEY = "routesCheck";
+    /** The log4j2.properties filter's key: lines logged on a thread while it is set are dropped. */
+    static final String QUIET_KEY = "routesCheck";
 
     private final CamelContext context;
     private final Path dir;

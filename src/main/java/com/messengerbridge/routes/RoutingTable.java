@@ -18,6 +18,7 @@ import org.apache.camel.model.language.ExpressionDefinition;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.logging.log4j.CloseableThreadContext;
 
 /**
  * The routing table as Camel's route model holds it: the first {@code choice} of route
@@ -57,7 +58,9 @@ public final class RoutingTable {
      * what it would be queued as; closes the Camel it reads with.
      */
     public static <T> T read(Path routesFile, java.util.function.Function<RoutingTable, T> question) throws IOException {
-        try (CamelContext context = new DefaultCamelContext()) {
+        // this Camel only reads: its start and stop lines would mix with a command's output
+        try (var quiet = CloseableThreadContext.put(RoutesReloader.QUIET_KEY, "true");
+                CamelContext context = new DefaultCamelContext()) {
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context,
                     "file:" + routesFile.toAbsolutePath()));
             RoutingTable table = of(context).orElseThrow(() -> new IOException(

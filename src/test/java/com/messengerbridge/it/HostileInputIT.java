@@ -277,21 +277,7 @@ class HostileInputIT {
         assertThat(log).contains("META_PAGE_ID must be a numeric Meta id");
         assertThat(sink.arrivals("/refuse")).isPositive();
 
-        java.util.regex.Matcher senders = Pattern.compile("\"sender\":\\{\"id\":\"([0-9]+)\"").matcher(
-                String.join("", Fixtures.ALL.stream().map(f -> new String(Fixtures.bytes(f), StandardCharsets.UTF_8))
-                        .toList()));
-        while (senders.find()) {
-            if (!senders.group(1).equals(Events.PAGE_ID)) {
-                assertThat(log).as("a user's id").doesNotContain(senders.group(1));
-            }
-        }
-        assertThat(log).doesNotContain(PAGE_TOKEN).doesNotContain("4242 4242").doesNotContain("UREF_8f14e45f")
-                .doesNotContain("FAKE_NMT_1234567890").doesNotContain("PASS_THROUGH_PARAM");
-        assertThat(log).doesNotContain(NEW_SECRET).doesNotContain(OLD_SECRET).doesNotContain(BridgeProcess.VERIFY_TOKEN)
-                .doesNotContain("hello, world!").doesNotContain("gift wrap please").doesNotContain("Is this still available")
-                .doesNotContain("test.user@example.com").doesNotContain("+15105550000").doesNotContain("1 Hacker Way")
-                .doesNotContain("\"sender\"");
-        assertThat(Pattern.compile("[0-9a-f]{64}").matcher(log).find()).as("a signature in the log").isFalse();
+        LogRules.assertNothingLeaks(log, PAGE_TOKEN, NEW_SECRET, OLD_SECRET);
     }
 
     /** The bridge still answers a good verification request, challenge and all. */
