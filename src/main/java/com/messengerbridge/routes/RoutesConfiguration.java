@@ -35,6 +35,9 @@ public final class RoutesConfiguration implements CamelConfiguration {
             }
             MeterRegistry meters = camel.getRegistry().lookupByNameAndType("bridgeMetrics", BridgeMetrics.class).registry();
             var version = new RoutesReloader.RoutesVersion(meters, RoutesReloader.versionOf(dir));
+            // the reload counters exist at 0 without reload too: dashboards and alerts find them on every bridge
+            RoutesReloader.reloads(meters, RoutesReloader.APPLIED);
+            RoutesReloader.reloads(meters, RoutesReloader.REFUSED);
             if (reload) {
                 camel.addService(new RoutesReloader(camel, dir, new RoutesCheck(wiring), POLL_MILLIS, version, meters),
                         true, true);

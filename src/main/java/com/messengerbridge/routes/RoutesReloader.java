@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class RoutesReloader extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutesReloader.class);
+    static final String APPLIED = "applied";
+    static final String REFUSED = "refused";
     private static final String FILES = "*.camel.yaml";
     /** The log4j2.properties filter's key: lines logged on a thread while it is set are dropped. */
     static final String QUIET_KEY = "routesCheck";
@@ -64,11 +66,11 @@ public final class RoutesReloader extends ServiceSupport {
         this.check = check;
         this.pollMillis = pollMillis;
         this.version = version;
-        this.applied = reloads(registry, "applied");
-        this.refused = reloads(registry, "refused");
+        this.applied = reloads(registry, APPLIED);
+        this.refused = reloads(registry, REFUSED);
     }
 
-    private static Counter reloads(MeterRegistry registry, String outcome) {
+    static Counter reloads(MeterRegistry registry, String outcome) {
         return Counter.builder("bridge.routes.reloads").description("Edits of the routes directory, by outcome")
                 .tag("outcome", outcome).register(registry);
     }
