@@ -23,9 +23,9 @@ import java.util.Set;
  */
 public final class EventViewer {
 
-    /** One stored event as the viewer shows it. */
+    /** One event as the viewer shows it, with what became of it ({@code stored}, {@code duplicate}, {@code not_stored}). */
     public record Shown(long sequence, Instant storedAt, String object, String page, String field, String mid,
-            String json) {
+            String json, String outcome) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,11 +50,11 @@ public final class EventViewer {
         this.capacity = capacity;
     }
 
-    /** Called by the store once an event is committed. */
-    public synchronized void stored(Map<String, Object> properties, String json) {
+    /** Called by the store once it knows what became of an event: committed, a duplicate, or not stored. */
+    public synchronized void seen(Map<String, Object> properties, String json, String outcome) {
         latest.addLast(new Shown(++sequence, Instant.now(), text(properties.get(EventProperties.OBJECT)),
                 text(properties.get(EventProperties.ENTRY_ID)), text(properties.get(EventProperties.FIELD)),
-                text(properties.get(EventProperties.MID)), json));
+                text(properties.get(EventProperties.MID)), json, outcome));
         if (latest.size() > capacity) {
             latest.removeFirst();
         }
@@ -72,7 +72,7 @@ public final class EventViewer {
         List<Shown> masked = new ArrayList<>(events.size());
         for (Shown event : events) {
             masked.add(new Shown(event.sequence(), event.storedAt(), event.object(), event.page(), event.field(),
-                    event.mid(), mask(event.json(), event.page())));
+                    event.mid(), mask(event.json(), event.page()), event.outcome()));
         }
         return masked;
     }

@@ -31,6 +31,7 @@ public final class EventViewerHttp {
             "events viewer: {} reads of unmasked events, the last from {}");
     private final String page = resource("viewer/index.html");
     private final String script = resource("viewer/viewer.js");
+    private final String style = resource("viewer/viewer.css");
 
     public EventViewerHttp(EventViewer viewer) {
         this.viewer = viewer;
@@ -39,6 +40,8 @@ public final class EventViewerHttp {
     public void addTo(Router router) {
         router.get(PATH).handler(context -> send(context, "text/html; charset=utf-8", page));
         router.get(PATH + "/viewer.js").handler(context -> send(context, "text/javascript; charset=utf-8", script));
+        // a file of its own: the page's Content-Security-Policy allows no inline style
+        router.get(PATH + "/viewer.css").handler(context -> send(context, "text/css; charset=utf-8", style));
         router.get(PATH + "/events").handler(this::events);
     }
 
@@ -61,7 +64,7 @@ public final class EventViewerHttp {
         for (EventViewer.Shown shown : viewer.after(after, unmask)) {
             events.addObject().put("sequence", shown.sequence()).put("storedAt", shown.storedAt().toString())
                     .put("object", shown.object()).put("page", shown.page()).put("field", shown.field())
-                    .put("mid", shown.mid()).put("json", shown.json());
+                    .put("mid", shown.mid()).put("outcome", shown.outcome()).put("json", shown.json());
             last = shown.sequence();
         }
         reply.put("last", last).put("masked", !unmask);

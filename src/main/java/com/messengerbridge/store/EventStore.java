@@ -448,11 +448,11 @@ public final class EventStore implements AutoCloseable {
         return Arrays.asList(event.queue(), event.property(EventProperties.DUPLICATE_ID));
     }
 
-    /** Counts the outcome, one increment per object and field, not per event; the viewer sees what was stored. */
+    /** Counts the outcome, one increment per object and field, not per event; the viewer sees each event's. */
     private void report(List<Pending> events, String outcome) {
-        if (viewer != null && outcome.equals(BridgeMetrics.STORED)) {
-            events.stream().filter(event -> !event.forSink()).forEach(event -> viewer.stored(event.properties(),
-                    event.body()));
+        if (viewer != null) {
+            events.stream().filter(event -> !event.forSink()).forEach(event -> viewer.seen(event.properties(),
+                    event.body(), outcome));
         }
         Map<List<String>, Integer> counts = new HashMap<>();
         for (Pending event : events) {

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,6 +131,19 @@ final class HeadlessChromium implements AutoCloseable {
 
     void navigate(String url) throws Exception {
         call("Page.navigate", JSON.createObjectNode().put("url", url));
+    }
+
+    /** Lays the page out as a screen of this size would: a laptop's, a phone's. */
+    void viewport(int width, int height, boolean mobile) throws Exception {
+        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width).put("height", height)
+                .put("deviceScaleFactor", 1).put("mobile", mobile));
+    }
+
+    /** Saves what the page shows as a PNG. */
+    void screenshot(Path file) throws Exception {
+        String png = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")).path("data").asText();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, java.util.Base64.getDecoder().decode(png));
     }
 
     /** Runs the expression in the page and returns its value as text. */

@@ -53,8 +53,8 @@ class EventViewerTest {
     void keepsOnlyTheLatestAndHandsOutWhatCameAfter() {
         EventViewer viewer = new EventViewer("0123456789abcdef", 2);
         for (int i = 1; i <= 3; i++) {
-            viewer.stored(Map.of("metaObject", "page", "metaEntryId", PAGE, "metaField", "messages", "metaMid", "m_" + i),
-                    "{\"message\":{\"mid\":\"m_" + i + "\"}}");
+            viewer.seen(Map.of("metaObject", "page", "metaEntryId", PAGE, "metaField", "messages", "metaMid", "m_" + i),
+                    "{\"message\":{\"mid\":\"m_" + i + "\"}}", "stored");
         }
 
         assertThat(viewer.after(0, false)).extracting(EventViewer.Shown::mid).containsExactly("m_2", "m_3");
