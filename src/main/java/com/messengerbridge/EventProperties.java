@@ -29,6 +29,8 @@ public final class EventProperties {
     public static final String EVENT_TYPE = "eventType";
     /** Exchange property: true for an echo of a message this bridge's own app sent (the echo guard). */
     public static final String OWN_ECHO = "ownEcho";
+    /** W3C trace context of the webhook POST, when tracing is on: a consumer continues the trace from it. */
+    public static final String TRACEPARENT = "traceparent";
     /** Exchange property of the sink routes: the sink's event type. */
     public static final String SINK_TYPE = "sinkType";
 

@@ -10,12 +10,18 @@ import com.messengerbridge.tools.SubscriptionCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +60,43 @@ public final class ObserveConfiguration implements CamelConfiguration {
                     request.next();
                 }));
         checkPageSubscription(context, settings);
+        tracing(context, settings);
+    }
+
+    /**
+     * OpenTelemetry, off unless OTEL_SDK_DISABLED=false: the SDK configured from the standard OTEL_*
+     * variables (OTLP to OTEL_EXPORTER_OTLP_ENDPOINT by default), and Camel's tracer on every route.
+     * The webhook POST is a span; each event carries its W3C traceparent to the broker, and the HTTP
+     * sinks send theirs on.
+     */
+    private static void tracing(CamelContext context, Settings settings) throws Exception {
+        boolean disabled = Boolean.parseBoolean(settings.get("otel.sdk.disabled"));
+        if (disabled) {
+            return;
+        }
+        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                .addPropertiesSupplier(() -> Map.of("otel.sdk.disabled", "false", "otel.service.name", "messenger-bridge",
+                        "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
+                .build().getOpenTelemetrySdk();
+        context.getRegistry().bind("openTelemetryTracer", Tracer.class, sdk.getTracer("messenger-bridge"));
+        context.getRegistry().bind("openTelemetryPropagators", ContextPropagators.class, sdk.getPropagators());
+        context.addService(new SdkStopper(sdk), true);
+        new OpenTelemetryTracer().init(context);
+        LOG.info("Tracing with OpenTelemetry: spans exported as the OTEL_* settings say");
+    }
+
+    /** Flushes the spans not yet exported when the bridge stops. */
+    private static final class SdkStopper extends org.apache.camel.support.service.ServiceSupport {
+        private final OpenTelemetrySdk sdk;
+
+        SdkStopper(OpenTelemetrySdk sdk) {
+            this.sdk = sdk;
+        }
+
+        @Override
+        protected void doStop() {
+            sdk.close();
+        }
     }
 
     /** The registry Camel's Prometheus service serves at /observe/metrics (it binds one before this runs). */

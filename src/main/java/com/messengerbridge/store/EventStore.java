@@ -175,7 +175,7 @@ public final class EventStore implements AutoCloseable {
         Map<String, Object> properties = new LinkedHashMap<>();
         exchange.getMessage().getHeaders().forEach((name, value) -> {
             if (name.startsWith("meta") || name.equals(EventProperties.GROUP_ID)
-                    || name.equals(EventProperties.DUPLICATE_ID)) {
+                    || name.equals(EventProperties.DUPLICATE_ID) || name.equals(EventProperties.TRACEPARENT)) {
                 properties.put(name, value);
             }
         });
