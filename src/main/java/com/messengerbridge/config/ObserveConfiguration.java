@@ -75,8 +75,10 @@ public final class ObserveConfiguration implements CamelConfiguration {
             return;
         }
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                // defaults the OTEL_* variables override; OTLP over HTTP, the only sender the bridge ships
                 .addPropertiesSupplier(() -> Map.of("otel.sdk.disabled", "false", "otel.service.name", "messenger-bridge",
-                        "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
+                        "otel.exporter.otlp.protocol", "http/protobuf", "otel.metrics.exporter", "none",
+                        "otel.logs.exporter", "none"))
                 .build().getOpenTelemetrySdk();
         context.getRegistry().bind("openTelemetryTracer", Tracer.class, sdk.getTracer("messenger-bridge"));
         context.getRegistry().bind("openTelemetryPropagators", ContextPropagators.class, sdk.getPropagators());

@@ -39,7 +39,7 @@ class TracingIT {
                 BridgeProcess bridge = BridgeProcess.startFresh("tracing", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR",
                 acceptor, "OTEL_SDK_DISABLED", "false", "SINK_HTTP_MESSAGES", sink.url("/messages"),
                 "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort(),
-                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY", "200"));
+                "OTEL_BSP_SCHEDULE_DELAY", "200"));
                 BrokerClient broker = new BrokerClient(acceptor, null, null)) {
             String mid = Events.uniqueMid();
             assertThat(new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET)
