@@ -44,8 +44,8 @@ public record RouteProblem(boolean error, String where, String fault) {
         MarkedYamlEngineException yaml = find(failed, MarkedYamlEngineException.class);
         if (yaml != null && yaml.getProblemMark().isPresent()) {
             var mark = yaml.getProblemMark().get();
-            String context_ = yaml.getContext() == null ? "" : yaml.getContext() + ": ";
-            return error(fileName(mark.getName()) + ":" + (mark.getLine() + 1), context_ + firstLine(yaml.getProblem()));
+            String during = yaml.getContext() == null ? "" : yaml.getContext() + ": ";
+            return error(fileName(mark.getName()) + ":" + (mark.getLine() + 1), during + firstLine(yaml.getProblem()));
         }
         String fault = fault(failed);
         FailedToCreateRouteException route = find(failed, FailedToCreateRouteException.class);

@@ -39,6 +39,8 @@ public final class RoutesCheck {
         main.addOverrideProperty("meta.app-secret", "check-routes");
         main.addOverrideProperty("meta.verify-token", "check-routes");
         main.addOverrideProperty("meta.page-id", "");
+        // no second OpenTelemetry SDK for a Camel that runs nothing
+        main.addOverrideProperty("otel.sdk.disabled", "true");
         try {
             main.start();
             return RouteProblem.warnings(main.getCamelContext());

@@ -51,7 +51,9 @@ public final class EventMover {
                         if (!EventStore.isDuplicate(refused)) {
                             throw refused;
                         }
-                        // rolled back: take the event again, and this time only off the first queue
+                        // undone (if the refusal came at the send, not the commit, undo it here): take
+                        // the same event again, and this time only off the first queue
+                        session.rollback();
                         if (consumer.receive(5_000) != null) {
                             session.commit();
                             alreadyThere++;
