@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.Predicate;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
@@ -29,6 +31,17 @@ public final class SinkConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkConfiguration.class);
 
+    @BindToRegistry("sinkRetryPolicy")
+    public SinkRetryPolicy sinkRetryPolicy(@PropertyInject("sink.http.max-attempts") int maxAttempts) {
+        return new SinkRetryPolicy(maxAttempts);
+    }
+
+    @BindToRegistry("sinkDeadLetter")
+    public SinkDeadLetter sinkDeadLetter() {
+        return new SinkDeadLetter();
+    }
+
+    /** What needs more than a setting: the sinks declared by variables and settings files, and their mark. */
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
@@ -61,9 +74,6 @@ public final class SinkConfiguration implements CamelConfiguration {
         HttpSinks sinks = new HttpSinks(context, configured, settings.get("sink.http.secret"));
         context.getRegistry().bind("hasHttpSink", Predicate.class, (Predicate) sinks::shouldDeliver);
         context.getRegistry().bind("sinkRequest", new SinkRequest(sinks, sinkMarks));
-        context.getRegistry().bind("sinkRetryPolicy",
-                new SinkRetryPolicy(settings.integer("sink.http.max-attempts")));
-        context.getRegistry().bind("sinkDeadLetter", new SinkDeadLetter());
         // after start, when the template from routes/ exists; events stored before wait in sink.<type>
         context.addStartupListener(new ExtendedStartupListener() {
             /** Camel calls this again each time routes are added (a reload): the sinks are made once. */

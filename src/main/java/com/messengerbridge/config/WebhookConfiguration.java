@@ -1,5 +1,6 @@
 package com.messengerbridge.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.messengerbridge.observe.BridgeMetrics;
 import com.messengerbridge.webhook.AsyncHttpEngine;
 import com.messengerbridge.webhook.BodyReader;
@@ -9,12 +10,15 @@ import com.messengerbridge.webhook.InFlightLimit;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.SubscriptionVerifier;
 import com.messengerbridge.webhook.WebhookEnvelopeReader;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.slf4j.Logger;
@@ -29,27 +33,49 @@ public final class WebhookConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookConfiguration.class);
 
+    /** The webhook objects the bridge takes: a Page's (Messenger) and an Instagram account's. */
+    private static final Set<String> OBJECTS = Set.of("page", "instagram");
+
+    @BindToRegistry("subscriptionVerifier")
+    public SubscriptionVerifier subscriptionVerifier(@PropertyInject("meta.verify-token") String verifyToken) {
+        return new SubscriptionVerifier(verifyToken);
+    }
+
+    @BindToRegistry("webhookEnvelopeReader")
+    public WebhookEnvelopeReader webhookEnvelopeReader() {
+        return new WebhookEnvelopeReader(OBJECTS);
+    }
+
+    @BindToRegistry("webhookObjectMapper")
+    public ObjectMapper webhookObjectMapper() {
+        return WebhookEnvelopeReader.objectMapper();
+    }
+
+    @BindToRegistry("brokerGate")
+    public BrokerGate brokerGate(@PropertyInject("broker.unavailable-cool-down-ms") long coolDownMillis) {
+        return new BrokerGate(coolDownMillis);
+    }
+
+    @BindToRegistry("eventClassifier")
+    public EventClassifier eventClassifier(@PropertyInject("queue.prefix.page") String page,
+            @PropertyInject("queue.prefix.instagram") String instagram,
+            @PropertyInject("meta.own-app-ids") String ownAppIds) {
+        Set<String> apps = Arrays.stream(ownAppIds.split(",")).map(String::strip).filter(id -> !id.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        return new EventClassifier(Map.of("page", page, "instagram", instagram), apps);
+    }
+
+    /** What needs more than a setting: the signature check's secrets and meters, and the HTTP engine. */
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        BridgeMetrics metrics = settings.bean("bridgeMetrics", BridgeMetrics.class);
-        Map<String, String> queuePrefixByObject = new LinkedHashMap<>();
-        queuePrefixByObject.put("page", settings.get("queue.prefix.page"));
-        queuePrefixByObject.put("instagram", settings.get("queue.prefix.instagram"));
-
-        String verifyToken = settings.get("meta.verify-token");
-        if (verifyToken.isBlank()) {
+        if (settings.get("meta.verify-token").isBlank()) {
             LOG.warn("META_VERIFY_TOKEN is not set: every verification GET will be refused with 403");
         }
+        BridgeMetrics metrics = settings.bean("bridgeMetrics", BridgeMetrics.class);
         SignatureVerifier verifier = signatureVerifier(settings);
         verifier.bindTo(metrics.registry());
         context.getRegistry().bind("signatureVerifier", verifier);
-        context.getRegistry().bind("subscriptionVerifier", new SubscriptionVerifier(verifyToken));
-        context.getRegistry().bind("webhookEnvelopeReader", new WebhookEnvelopeReader(queuePrefixByObject.keySet()));
-        context.getRegistry().bind("webhookObjectMapper", WebhookEnvelopeReader.objectMapper());
-        context.getRegistry().bind("brokerGate", new BrokerGate(settings.number("broker.unavailable-cool-down-ms")));
-        context.getRegistry().bind("eventClassifier", new EventClassifier(queuePrefixByObject,
-                Set.copyOf(settings.list("meta.own-app-ids"))));
 
         // platform-http that reads bodies within bounds, and lets a request's thread go while the
         // broker stores its events
