@@ -9,7 +9,6 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,19 +107,5 @@ public final class BrokerConfiguration implements CamelConfiguration {
         // the bridge only sends and reads text: no JMS ObjectMessage is ever deserialized
         artemis.setDeserializationDenyList("*");
         return artemis;
-    }
-
-    /** Closes broker connections at shutdown, before the embedded broker stops (services stop in reverse order). */
-    private static final class Stopper extends ServiceSupport {
-        private final Runnable stop;
-
-        Stopper(Runnable stop) {
-            this.stop = stop;
-        }
-
-        @Override
-        protected void doStop() {
-            stop.run();
-        }
     }
 }

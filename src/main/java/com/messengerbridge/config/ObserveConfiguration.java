@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
@@ -35,7 +36,7 @@ public final class ObserveConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ObserveConfiguration.class);
     /** The name camel-micrometer looks its registry up by. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
-    private static final java.util.List<String> LOG_FORMATS = java.util.List.of("plain", "json");
+    private static final List<String> LOG_FORMATS = List.of("plain", "json");
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -82,23 +83,10 @@ public final class ObserveConfiguration implements CamelConfiguration {
                 .build().getOpenTelemetrySdk();
         context.getRegistry().bind("openTelemetryTracer", Tracer.class, sdk.getTracer("messenger-bridge"));
         context.getRegistry().bind("openTelemetryPropagators", ContextPropagators.class, sdk.getPropagators());
-        context.addService(new SdkStopper(sdk), true);
+        // flushes the spans not yet exported when the bridge stops
+        context.addService(new Stopper(sdk::close), true);
         new OpenTelemetryTracer().init(context);
         LOG.info("Tracing with OpenTelemetry: spans exported as the OTEL_* settings say");
-    }
-
-    /** Flushes the spans not yet exported when the bridge stops. */
-    private static final class SdkStopper extends org.apache.camel.support.service.ServiceSupport {
-        private final OpenTelemetrySdk sdk;
-
-        SdkStopper(OpenTelemetrySdk sdk) {
-            this.sdk = sdk;
-        }
-
-        @Override
-        protected void doStop() {
-            sdk.close();
-        }
     }
 
     /** The registry Camel's Prometheus service serves at /observe/metrics (it binds one before this runs). */
@@ -168,8 +156,10 @@ public final class ObserveConfiguration implements CamelConfiguration {
     static void onceServing(CamelContext context, String port, Consumer<Router> addition) throws Exception {
         String name = VertxPlatformHttpRouter.getRouterNameFromPort(Integer.parseInt(port));
         context.addStartupListener((camel, alreadyStarted) -> {
-            // Camel calls this again, already started, each time routes are added (a reload)
-            Router router = alreadyStarted ? null : VertxPlatformHttpRouter.lookup(camel, name);
+            if (alreadyStarted) {
+                return; // routes added later (a reload): the router has it already
+            }
+            Router router = VertxPlatformHttpRouter.lookup(camel, name);
             if (router != null) { // none when Camel serves no HTTP: check-routes builds the routes without it
                 addition.accept(router);
             }

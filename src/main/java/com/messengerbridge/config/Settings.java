@@ -21,7 +21,12 @@ record Settings(CamelContext context) {
     }
 
     List<String> list(String key) {
-        return Arrays.stream(get(key).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return items(get(key));
+    }
+
+    /** A comma-separated value as its items, blanks dropped. */
+    static List<String> items(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** A URL as the log may show it: passwords, tokens and secrets in it masked by Camel's own rules. */

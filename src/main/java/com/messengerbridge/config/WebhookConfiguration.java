@@ -10,11 +10,9 @@ import com.messengerbridge.webhook.InFlightLimit;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.SubscriptionVerifier;
 import com.messengerbridge.webhook.WebhookEnvelopeReader;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -60,9 +58,8 @@ public final class WebhookConfiguration implements CamelConfiguration {
     public EventClassifier eventClassifier(@PropertyInject("queue.prefix.page") String page,
             @PropertyInject("queue.prefix.instagram") String instagram,
             @PropertyInject("meta.own-app-ids") String ownAppIds) {
-        Set<String> apps = Arrays.stream(ownAppIds.split(",")).map(String::strip).filter(id -> !id.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
-        return new EventClassifier(Map.of("page", page, "instagram", instagram), apps);
+        return new EventClassifier(Map.of("page", page, "instagram", instagram),
+                Set.copyOf(Settings.items(ownAppIds)));
     }
 
     /** What needs more than a setting: the signature check's secrets and meters, and the HTTP engine. */

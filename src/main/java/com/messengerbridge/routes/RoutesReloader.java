@@ -26,7 +26,6 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.logging.log4j.CloseableThreadContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +43,6 @@ public final class RoutesReloader extends ServiceSupport {
     static final String APPLIED = "applied";
     static final String REFUSED = "refused";
     private static final String FILES = "*.camel.yaml";
-    /** The log4j2.properties filter's key: lines logged on a thread while it is set are dropped. */
-    static final String QUIET_KEY = "routesCheck";
 
     private final CamelContext context;
     private final Path dir;
@@ -115,11 +112,7 @@ public final class RoutesReloader extends ServiceSupport {
     }
 
     private void reload(Map<String, String> now) {
-        List<RouteProblem> problems;
-        // the check's own Camel logs nothing (log4j2.properties): its findings are logged below
-        try (var quiet = CloseableThreadContext.put(QUIET_KEY, "true")) {
-            problems = check.check(dir);
-        }
+        List<RouteProblem> problems = check.check(dir);
         if (problems.stream().anyMatch(RouteProblem::error)) {
             refusedFiles = now;
             refused.increment();
@@ -147,8 +140,9 @@ public final class RoutesReloader extends ServiceSupport {
             serving = now;
             refusedFiles = null;
             applied.increment();
-            version.set(versionOf(now));
-            LOG.info("Routes reloaded from {}: routes {} (version {})", changed, routes, versionOf(now));
+            String serves = versionOf(now);
+            version.set(serves);
+            LOG.info("Routes reloaded from {}: routes {} (version {})", changed, routes, serves);
         } catch (Exception failed) {
             // the check passed, so this is Camel failing to swap a route: say which, and keep looking
             serving = now;

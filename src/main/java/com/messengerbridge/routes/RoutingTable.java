@@ -59,7 +59,7 @@ public final class RoutingTable {
      */
     public static <T> T read(Path routesFile, java.util.function.Function<RoutingTable, T> question) throws IOException {
         // this Camel only reads: its start and stop lines would mix with a command's output
-        try (var quiet = CloseableThreadContext.put(RoutesReloader.QUIET_KEY, "true");
+        try (var quiet = CloseableThreadContext.put(RoutesCheck.QUIET_KEY, "true");
                 CamelContext context = new DefaultCamelContext()) {
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context,
                     "file:" + routesFile.toAbsolutePath()));

@@ -7,9 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * {@code check-routes [dir]}: loads the routes of a directory as the bridge would start them (see
@@ -24,8 +21,6 @@ public final class CheckRoutes {
     }
 
     public static void main(String... args) {
-        // the findings are the output: not Camel's start and stop lines, nor its stack traces
-        Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
         System.exit(run(args, System.out));
     }
 

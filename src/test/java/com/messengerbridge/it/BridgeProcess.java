@@ -106,6 +106,19 @@ final class BridgeProcess implements AutoCloseable {
         return env;
     }
 
+    /** The bridge's routes, copied where a test may edit them. */
+    static Path copyOfRoutes(String name) throws IOException {
+        Path routes = Path.of("target/it", name + "-routes").toAbsolutePath();
+        ArtemisDistribution.deleteRecursively(routes);
+        Files.createDirectories(routes);
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        return routes;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

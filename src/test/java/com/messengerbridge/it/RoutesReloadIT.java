@@ -25,7 +25,7 @@ class RoutesReloadIT {
 
     @Test
     void editsApplyUnderLoadAndABrokenEditLeavesThePreviousRoutesServing() throws Exception {
-        Path routes = copyOfRoutes("reload");
+        Path routes = BridgeProcess.copyOfRoutes("reload");
         Path table = routes.resolve("event-routing.camel.yaml");
         String original = Files.readString(table);
         assertThat(original).containsOnlyOnce(MESSAGES_LINE);
@@ -82,19 +82,6 @@ class RoutesReloadIT {
             assertThat(lost).isZero();
             assertThat(duplicated).isZero();
         }
-    }
-
-    /** The bridge's routes, copied where a test may edit them. */
-    static Path copyOfRoutes(String name) throws Exception {
-        Path routes = Path.of("target/it", name + "-routes").toAbsolutePath();
-        ArtemisDistribution.deleteRecursively(routes);
-        Files.createDirectories(routes);
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
-        return routes;
     }
 
     private static String servingVersion(BridgeProcess bridge) throws Exception {

@@ -57,7 +57,7 @@ class RoutingCookbookIT {
         while (recipe.find()) {
             recipes.put(recipe.group(1), new Recipe(recipe.group(1), recipe.group(2), recipe.group(3)));
         }
-        Path routes = RoutesReloadIT.copyOfRoutes("cookbook");
+        Path routes = BridgeProcess.copyOfRoutes("cookbook");
         table = routes.resolve("event-routing.camel.yaml");
         original = Files.readString(table);
         acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
@@ -201,9 +201,7 @@ class RoutingCookbookIT {
         broker.assertEmpty("messenger.message_reactions");
 
         // the consumer is ready: the line goes, and Meta happens to resend the first reaction meanwhile
-        Files.writeString(table, original);
-        reloads++;
-        Metrics.await(bridge.managementPort(), m -> m.value("bridge_routes_reloads_total", "outcome", "applied") >= reloads);
+        save(original);
         post(reaction(first));
         assertThat(broker.browse("messenger.message_reactions", 1, Duration.ofSeconds(10))).hasSize(1);
 
@@ -227,7 +225,7 @@ class RoutingCookbookIT {
         broker.assertEmpty("messenger.parked_reactions");
     }
 
-    /** The original routing table with the recipe in its place, saved; returns once the bridge has applied it. */
+    /** The original routing table with the recipe in its place, saved and applied. */
     private void apply(String id) throws Exception {
         Recipe recipe = recipes.get(id);
         assertThat(recipe).as("recipe " + id + " on docs/routing-cookbook.md").isNotNull();
@@ -239,7 +237,12 @@ class RoutingCookbookIT {
         String indent = recipe.place().equals("table") ? " ".repeat(14) : " ".repeat(8);
         assertThat(original).containsOnlyOnce(anchor);
         String snippet = recipe.yaml().lines().map(line -> indent + line + "\n").reduce("", String::concat);
-        Files.writeString(table, original.replace(anchor, snippet + anchor));
+        save(original.replace(anchor, snippet + anchor));
+    }
+
+    /** Saves the routing table; returns once the bridge has applied it. */
+    private void save(String routingTable) throws Exception {
+        Files.writeString(table, routingTable);
         reloads++;
         Metrics.await(bridge.managementPort(), m -> m.value("bridge_routes_reloads_total", "outcome", "applied") >= reloads);
     }

@@ -33,14 +33,7 @@ class RoutingTableEditIT {
 
     @BeforeAll
     void startWithEditedRoutes() throws Exception {
-        Path routes = Path.of("target/it/edited-routes/routes").toAbsolutePath();
-        ArtemisDistribution.deleteRecursively(routes);
-        Files.createDirectories(routes);
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        Path routes = BridgeProcess.copyOfRoutes("edited");
         Path table = routes.resolve("event-routing.camel.yaml");
         String original = Files.readString(table);
         assertThat(original).containsOnlyOnce(MOVE_ECHOES_FROM).containsOnlyOnce(DROP_READS_FROM);

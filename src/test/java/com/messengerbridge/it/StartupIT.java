@@ -121,7 +121,7 @@ class StartupIT {
      */
     @Test
     void routesThatDoNotLoadStopTheStartWithTheLineCheckRoutesPrints() throws Exception {
-        Path routes = RoutesReloadIT.copyOfRoutes("broken-at-start");
+        Path routes = BridgeProcess.copyOfRoutes("broken-at-start");
         Path table = routes.resolve("event-routing.camel.yaml");
         Files.writeString(table, Files.readString(table).replace("ref: bridgeMetrics", "ref: noSuchBean"));
 
