@@ -1,22 +1,17 @@
 package com.messengerbridge.config;
 
 import com.messengerbridge.sink.HttpSinks;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Finds the configured HTTP sinks: {@code SINK_HTTP_<TYPE>=<url>} in the environment, or
- * {@code sink.http.<type>=<url>} in the properties, with optional {@code _CONCURRENCY} /
- * {@code .concurrency} and {@code _SECRET} / {@code .secret} beside them.
+ * Finds the configured HTTP sinks: {@code sink.http.<type>=<url>} (or {@code SINK_HTTP_<TYPE>}, see
+ * {@link SinkVariables}), with optional {@code .concurrency} and {@code .secret} beside it.
  */
 final class HttpSinkSettings {
 
-    /** Settings of all sinks, which are not sinks themselves. */
-    private static final Set<String> SHARED = Set.of("secret", "max-attempts", "retry-delay-ms",
-            "max-retry-delay-ms", "timeout-ms");
     private static final Pattern TYPE = Pattern.compile("[a-z0-9_-]{1,64}");
 
     private HttpSinkSettings() {
@@ -41,23 +36,17 @@ final class HttpSinkSettings {
         }
     }
 
-    static Map<String, HttpSinks.Sink> read(Map<String, String> environment, Map<String, Object> properties) {
+    /** The sinks among the {@code sink.http.*} settings, whichever source set them. */
+    static Map<String, HttpSinks.Sink> read(Map<String, ?> properties) {
         Map<String, String> settings = new TreeMap<>();
         properties.forEach((key, value) -> {
-            if (key.startsWith("sink.http.")) {
-                settings.put(key.substring("sink.http.".length()), String.valueOf(value));
-            }
-        });
-        environment.forEach((key, value) -> {
-            if (key.startsWith("SINK_HTTP_")) {
-                String name = key.substring("SINK_HTTP_".length()).toLowerCase(Locale.ROOT);
-                name = name.replaceAll("_(concurrency|secret)$", ".$1");
-                settings.put(SHARED.contains(name.replace('_', '-')) ? name.replace('_', '-') : name, value);
+            if (key.startsWith(SinkVariables.PREFIX)) {
+                settings.put(key.substring(SinkVariables.PREFIX.length()), String.valueOf(value));
             }
         });
         Map<String, HttpSinks.Sink> sinks = new TreeMap<>();
         settings.forEach((name, url) -> {
-            if (name.contains(".") || SHARED.contains(name) || url.isBlank()) {
+            if (name.contains(".") || SinkVariables.SHARED.contains(name) || url.isBlank()) {
                 return;
             }
             if (!TYPE.matcher(name).matches()) {

@@ -53,15 +53,7 @@ public final class SinkConfiguration implements CamelConfiguration {
     /** Binds the sink beans and, once the YAML template is loaded, creates a route per configured sink. */
     private static void configureHttpSinks(CamelContext context, Settings settings, SinkMark sinkMarks)
             throws Exception {
-        Map<String, Object> sinkProperties = new LinkedHashMap<>();
-        for (Map<?, ?> source : propertySources(context)) {
-            source.forEach((key, value) -> {
-                if (key.toString().startsWith("sink.http.")) {
-                    sinkProperties.put(key.toString(), context.resolvePropertyPlaceholders(String.valueOf(value)));
-                }
-            });
-        }
-        Map<String, HttpSinks.Sink> configured = HttpSinkSettings.read(System.getenv(), sinkProperties);
+        Map<String, HttpSinks.Sink> configured = HttpSinkSettings.read(sinkSettings(context));
         Set<String> camelOptions = PluginHelper.getUriFactoryResolver(context).resolveFactory("http", context)
                 .propertyNames();
         for (HttpSinks.Sink sink : configured.values()) {
@@ -99,21 +91,32 @@ public final class SinkConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Every place a {@code sink.http.<type>} key may be set, the later winning as Camel's lookups
-     * do: application.properties, then the settings files (BRIDGE_CONFIG_FILES) and the overrides,
-     * which Camel keeps apart from the loaded properties.
+     * Every {@code sink.http.*} setting, the later source winning: application.properties, the
+     * settings files (BRIDGE_CONFIG_FILES) and the overrides, which Camel keeps apart from the loaded
+     * properties, and last the {@code SINK_HTTP_*} variables, as a variable wins in Camel's lookups.
      */
-    private static List<Map<?, ?>> propertySources(CamelContext context) {
+    private static Map<String, Object> sinkSettings(CamelContext context) {
+        SinkVariables variables = SinkVariables.ofProcess();
         List<Map<?, ?>> sources = new ArrayList<>();
-        sources.add(context.getPropertiesComponent().loadPropertiesAsMap());
         if (context.getPropertiesComponent() instanceof PropertiesComponent camel) {
-            if (camel.getInitialProperties() != null) {
-                sources.add(camel.getInitialProperties());
-            }
-            if (camel.getOverrideProperties() != null) {
-                sources.add(camel.getOverrideProperties());
-            }
+            // so that {{sink.http.<type>}} in a route resolves as this class reads it
+            camel.addPropertiesSource(variables);
+            sources.add(camel.loadPropertiesAsMap());
+            sources.add(camel.getInitialProperties());
+            sources.add(camel.getOverrideProperties());
         }
-        return sources;
+        sources.add(variables.loadProperties());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (Map<?, ?> source : sources) {
+            if (source == null) {
+                continue;
+            }
+            source.forEach((key, value) -> {
+                if (key.toString().startsWith(SinkVariables.PREFIX)) {
+                    settings.put(key.toString(), context.resolvePropertyPlaceholders(String.valueOf(value)));
+                }
+            });
+        }
+        return settings;
     }
 }

@@ -12,7 +12,7 @@ class HttpSinkSettingsTest {
 
     @Test
     void aSinkPerTypeFromTheEnvironmentWithItsOwnSettings() {
-        Map<String, HttpSinks.Sink> sinks = HttpSinkSettings.read(Map.of(
+        Map<String, HttpSinks.Sink> sinks = HttpSinkSettings.read(variables(
                 "SINK_HTTP_MESSAGING_POSTBACKS", "https://crm.internal/postbacks",
                 "SINK_HTTP_MESSAGING_POSTBACKS_CONCURRENCY", "4",
                 "SINK_HTTP_MESSAGING_POSTBACKS_SECRET", "crm-secret",
@@ -20,7 +20,7 @@ class HttpSinkSettingsTest {
                 "SINK_HTTP_SECRET", "shared-secret",
                 "SINK_HTTP_MAX_ATTEMPTS", "3",
                 "SINK_HTTP_TIMEOUT_MS", "500",
-                "PATH", "/usr/bin"), Map.of());
+                "PATH", "/usr/bin"));
 
         assertThat(sinks).containsOnlyKeys("messaging_postbacks", "standby");
         assertThat(sinks.get("messaging_postbacks"))
@@ -30,7 +30,7 @@ class HttpSinkSettingsTest {
 
     @Test
     void orFromProperties() {
-        Map<String, HttpSinks.Sink> sinks = HttpSinkSettings.read(Map.of(), Map.of(
+        Map<String, HttpSinks.Sink> sinks = HttpSinkSettings.read(Map.of(
                 "sink.http.feed", "https://social.internal/feed", "sink.http.feed.concurrency", "2",
                 "sink.http.retry-delay-ms", "1000", "sink.http.secret", ""));
 
@@ -53,9 +53,30 @@ class HttpSinkSettingsTest {
 
     @Test
     void refusesWhatCannotBeASink() {
-        assertThatThrownBy(() -> HttpSinkSettings.read(Map.of("SINK_HTTP_MESSAGES", "ftp://files/x"), Map.of()))
+        assertThatThrownBy(() -> HttpSinkSettings.read(variables("SINK_HTTP_MESSAGES", "ftp://files/x")))
                 .hasMessageContaining("http:// or https://");
-        assertThatThrownBy(() -> HttpSinkSettings.read(Map.of("SINK_HTTP_MESSAGES", "http://x",
-                "SINK_HTTP_MESSAGES_CONCURRENCY", "0"), Map.of())).hasMessageContaining("concurrency");
+        assertThatThrownBy(() -> HttpSinkSettings.read(variables("SINK_HTTP_MESSAGES", "http://x",
+                "SINK_HTTP_MESSAGES_CONCURRENCY", "0"))).hasMessageContaining("concurrency");
+    }
+
+    @Test
+    void variablesAreThePropertiesTheyStandFor() {
+        SinkVariables variables = new SinkVariables(Map.of("SINK_HTTP_MESSAGE_READS", "https://a/reads",
+                "SINK_HTTP_MESSAGE_READS_SECRET", "s", "SINK_HTTP_RETRY_DELAY_MS", "250", "HOME", "/root"));
+
+        assertThat(variables.loadProperties()).containsOnly(Map.entry("sink.http.message_reads", "https://a/reads"),
+                Map.entry("sink.http.message_reads.secret", "s"), Map.entry("sink.http.retry-delay-ms", "250"));
+        assertThat(variables.getProperty("sink.http.retry-delay-ms")).isEqualTo("250");
+        assertThat(variables.loadProperties(key -> key.endsWith(".secret"))).containsOnlyKeys("sink.http.message_reads.secret");
+    }
+
+    private static Map<String, Object> variables(String... namesAndValues) {
+        Map<String, String> environment = new java.util.HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            environment.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        Map<String, Object> properties = new java.util.HashMap<>();
+        new SinkVariables(environment).loadProperties().forEach((key, value) -> properties.put(key.toString(), value));
+        return properties;
     }
 }

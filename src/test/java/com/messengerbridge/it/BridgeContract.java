@@ -27,10 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,23 +53,19 @@ abstract class BridgeContract {
     protected BrokerClient broker;
     protected Webhook webhook;
 
-    /** Starts the broker of this variant and a bridge on it; sets {@link #bridge} and {@link #broker}. */
-    protected abstract void startBrokerAndBridge() throws Exception;
+    @RegisterExtension
+    final StopAfterAll stopAfterAll = new StopAfterAll();
 
-    protected abstract void stopBrokerAndBridge() throws Exception;
+    /**
+     * Starts the broker of this variant and a bridge on it; sets {@link #bridge} and {@link #broker},
+     * and adds what it started to {@link #stopAfterAll}.
+     */
+    protected abstract void startBrokerAndBridge() throws Exception;
 
     @BeforeAll
     void setUp() throws Exception {
         startBrokerAndBridge();
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-        stopBrokerAndBridge();
     }
 
     @Test

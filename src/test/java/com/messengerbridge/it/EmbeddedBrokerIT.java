@@ -20,6 +20,9 @@ class EmbeddedBrokerIT extends BridgeContract {
     @Override
     protected void startBrokerAndBridge() throws Exception {
         acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
+        // the latest ones: a test kills and restarts the bridge, and connects anew
+        stopAfterAll.addLatest(() -> bridge);
+        stopAfterAll.addLatest(() -> broker);
         bridge = BridgeProcess.startFresh("embedded", env());
         broker = consumers();
     }
@@ -100,13 +103,6 @@ class EmbeddedBrokerIT extends BridgeContract {
 
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable action) {
         org.assertj.core.api.Assertions.assertThatThrownBy(action).isInstanceOf(jakarta.jms.JMSSecurityException.class);
-    }
-
-    @Override
-    protected void stopBrokerAndBridge() throws Exception {
-        if (bridge != null) {
-            bridge.close();
-        }
     }
 
     /** A 200 means on disk: the events are still there after the process is killed without warning. */

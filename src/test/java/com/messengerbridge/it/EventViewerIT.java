@@ -9,10 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The events viewer in a real headless Chromium: Meta's guide ends with "load the app URL in a
@@ -29,22 +29,16 @@ class EventViewerIT {
     private HeadlessChromium chromium;
     private Webhook webhook;
 
+    @RegisterExtension
+    final StopAfterAll stopAfterAll = new StopAfterAll();
+
     @BeforeAll
     void start() throws Exception {
-        bridge = BridgeProcess.startFresh("viewer", Map.of("BROKER_EMBEDDED_ACCEPTOR", "", "VIEWER_TOKEN", TOKEN));
+        bridge = stopAfterAll.add(BridgeProcess.startFresh("viewer", Map.of("BROKER_EMBEDDED_ACCEPTOR", "", "VIEWER_TOKEN", TOKEN)));
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
-        chromium = HeadlessChromium.start(Path.of("target/it/viewer/chromium"));
+        chromium = stopAfterAll.add(HeadlessChromium.start(Path.of("target/it/viewer/chromium")));
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-    }
 
     @Test
     void showsTheLatestEventsLiveMaskedUntilUnmasked() throws Exception {

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,31 +60,22 @@ class HostileInputIT {
         }
     }
 
+    @RegisterExtension
+    final StopAfterAll stopAfterAll = new StopAfterAll();
+
     @BeforeAll
     void start() throws Exception {
         String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
         // a sink that refuses everything: its events are dead-lettered, and the log says so
-        sink = new SinkStandIn();
+        sink = stopAfterAll.add(new SinkStandIn());
         sink.on("/refuse", (n, exchange) -> 400);
-        bridge = BridgeProcess.startFresh("hostile", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
+        bridge = stopAfterAll.add(BridgeProcess.startFresh("hostile", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
                 "META_APP_SECRET", NEW_SECRET + "," + OLD_SECRET, "WEBHOOK_MAX_BODY_BYTES", "1048576",
                 "SINK_HTTP_MESSAGING_OPTINS", sink.url("/refuse"),
-                "META_PAGE_ID", MALFORMED_PAGE_ID, "META_PAGE_ACCESS_TOKEN", PAGE_TOKEN));
-        broker = new BrokerClient(acceptor, null, null);
+                "META_PAGE_ID", MALFORMED_PAGE_ID, "META_PAGE_ACCESS_TOKEN", PAGE_TOKEN)));
+        broker = stopAfterAll.add(new BrokerClient(acceptor, null, null));
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (sink != null) {
-            sink.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-    }
 
     static Stream<BadRequest> badRequests() {
         byte[] good = GOOD.getBytes(StandardCharsets.UTF_8);

@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HTTP sinks against a real local HTTP service: delivery, retries, dead letters, redrive, timeouts. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -26,16 +26,14 @@ class HttpSinkIT {
     private static final int MAX_ATTEMPTS = 4;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final SinkStandIn sink;
+    @RegisterExtension
+    final StopAfterAll stopAfterAll = new StopAfterAll();
+    private final SinkStandIn sink = stopAfterAll.add(new SinkStandIn());
     private String acceptor;
     private BridgeProcess bridge;
     private BrokerClient broker;
     private Webhook webhook;
     private volatile boolean downSinkFixed;
-
-    HttpSinkIT() throws Exception {
-        sink = new SinkStandIn();
-    }
 
     @BeforeAll
     void start() throws Exception {
@@ -53,7 +51,7 @@ class HttpSinkIT {
             return 200;
         });
         acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
-        bridge = BridgeProcess.startFresh("http-sinks", BridgeProcess.env(
+        bridge = stopAfterAll.add(BridgeProcess.startFresh("http-sinks", BridgeProcess.env(
                 "BROKER_EMBEDDED_ACCEPTOR", acceptor,
                 "SINK_HTTP_MESSAGES", sink.url("/messages"),
                 "SINK_HTTP_MESSAGES_CONCURRENCY", "3",
@@ -68,21 +66,11 @@ class HttpSinkIT {
                 "SINK_HTTP_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
                 "SINK_HTTP_RETRY_DELAY_MS", "100",
                 "SINK_HTTP_MAX_RETRY_DELAY_MS", "400",
-                "SINK_HTTP_TIMEOUT_MS", "1000"));
-        broker = new BrokerClient(acceptor, null, null);
+                "SINK_HTTP_TIMEOUT_MS", "1000")));
+        broker = stopAfterAll.add(new BrokerClient(acceptor, null, null));
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        sink.close();
-        if (broker != null) {
-            broker.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-    }
 
     /**
      * Each event arrives as its JSON with the documented headers only, signed over the exact body,

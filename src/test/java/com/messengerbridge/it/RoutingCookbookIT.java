@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every recipe of docs/routing-cookbook.md, taken from the page as written: applied to a running
@@ -35,7 +35,9 @@ class RoutingCookbookIT {
     private static final String OWN_APP_ID = "1111111111111111";
     private static final String PAGE_ID = Events.PAGE_ID;
 
-    private final SinkStandIn sink = new SinkStandIn();
+    @RegisterExtension
+    final StopAfterAll stopAfterAll = new StopAfterAll();
+    private final SinkStandIn sink = stopAfterAll.add(new SinkStandIn());
     private final Map<String, Recipe> recipes = new LinkedHashMap<>();
     private Path table;
     private String original;
@@ -48,9 +50,6 @@ class RoutingCookbookIT {
     record Recipe(String id, String place, String yaml) {
     }
 
-    RoutingCookbookIT() throws java.io.IOException {
-    }
-
     @BeforeAll
     void startWithReload() throws Exception {
         Matcher recipe = RECIPE.matcher(Files.readString(Path.of("docs/routing-cookbook.md")));
@@ -61,23 +60,13 @@ class RoutingCookbookIT {
         table = routes.resolve("event-routing.camel.yaml");
         original = Files.readString(table);
         acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
-        bridge = BridgeProcess.startFresh("cookbook", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
+        bridge = stopAfterAll.add(BridgeProcess.startFresh("cookbook", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
                 "ROUTES_DIR", routes.toString(), "ROUTES_RELOAD", "true", "META_OWN_APP_IDS", OWN_APP_ID,
-                "SINK_HTTP_MESSAGING_POSTBACKS", sink.url("/postbacks")));
+                "SINK_HTTP_MESSAGING_POSTBACKS", sink.url("/postbacks"))));
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
-        broker = new BrokerClient(acceptor, null, null);
+        broker = stopAfterAll.add(new BrokerClient(acceptor, null, null));
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        sink.close();
-        if (broker != null) {
-            broker.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-    }
 
     @Test
     void everyRecipeOnThePageIsOneOfTheseTests() {

@@ -6,10 +6,10 @@ import com.messengerbridge.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routing table is the user's to edit: docs/routing.md's one-line changes, applied to a copy of
@@ -23,13 +23,12 @@ class RoutingTableEditIT {
     static final String DROP_READS_FROM = "constant: message_reads }";
     static final String DROP_READS_TO = "constant: none }";
 
-    private final SinkStandIn sink = new SinkStandIn();
+    @RegisterExtension
+    final StopAfterAll stopAfterAll = new StopAfterAll();
+    private final SinkStandIn sink = stopAfterAll.add(new SinkStandIn());
     private BridgeProcess bridge;
     private BrokerClient broker;
     private Webhook webhook;
-
-    RoutingTableEditIT() throws java.io.IOException {
-    }
 
     @BeforeAll
     void startWithEditedRoutes() throws Exception {
@@ -52,22 +51,12 @@ class RoutingTableEditIT {
                 ""));
 
         String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
-        bridge = BridgeProcess.startFresh("edited-routes", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
-                "CAMEL_MAIN_ROUTESINCLUDEPATTERN", "file:" + routes + "/*.camel.yaml"));
-        broker = new BrokerClient(acceptor, null, null);
+        bridge = stopAfterAll.add(BridgeProcess.startFresh("edited-routes", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
+                "CAMEL_MAIN_ROUTESINCLUDEPATTERN", "file:" + routes + "/*.camel.yaml")));
+        broker = stopAfterAll.add(new BrokerClient(acceptor, null, null));
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        sink.close();
-        if (broker != null) {
-            broker.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-    }
 
     @Test
     void aMovedFieldGoesToItsNewQueue() throws Exception {

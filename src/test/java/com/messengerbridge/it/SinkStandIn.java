@@ -3,6 +3,7 @@ package com.messengerbridge.it;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,13 @@ final class SinkStandIn implements AutoCloseable {
     private final Map<String, Integer> arrivals = new ConcurrentHashMap<>();
     private final CountDownLatch released = new CountDownLatch(1);
 
-    SinkStandIn() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+    /** Listens on a free local port; a test cannot go on without it, so a failure to bind is unchecked. */
+    SinkStandIn() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();

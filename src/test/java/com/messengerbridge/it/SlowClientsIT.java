@@ -24,11 +24,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that hold the bridge's resources without sending real work: slow and stalled uploads,
@@ -48,24 +48,18 @@ class SlowClientsIT {
     private BrokerClient broker;
     private Webhook meta;
 
+    @RegisterExtension
+    final StopAfterAll stopAfterAll = new StopAfterAll();
+
     @BeforeAll
     void start() throws Exception {
         String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
-        bridge = BridgeProcess.startFresh("slow-clients", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
-                "HTTP_IDLE_TIMEOUT_SECONDS", Integer.toString(IDLE_TIMEOUT_SECONDS)));
-        broker = new BrokerClient(acceptor, null, null);
+        bridge = stopAfterAll.add(BridgeProcess.startFresh("slow-clients", BridgeProcess.env("BROKER_EMBEDDED_ACCEPTOR", acceptor,
+                "HTTP_IDLE_TIMEOUT_SECONDS", Integer.toString(IDLE_TIMEOUT_SECONDS))));
+        broker = stopAfterAll.add(new BrokerClient(acceptor, null, null));
         meta = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-    }
 
     /** Whatever a test did, every byte and place it took is given back once its connections are gone. */
     @AfterEach

@@ -16,20 +16,11 @@ class StandaloneBrokerIT extends BridgeContract {
 
     @Override
     protected void startBrokerAndBridge() throws Exception {
-        artemis = ArtemisDistribution.create("standalone", PORT_OFFSET).start();
-        bridge = BridgeProcess.startFresh("standalone", BridgeProcess.env("BROKER_URL", artemis.url(),
-                "BROKER_USER", ArtemisDistribution.USER, "BROKER_PASSWORD", ArtemisDistribution.PASSWORD));
+        artemis = stopAfterAll.add(ArtemisDistribution.create("standalone", PORT_OFFSET).start());
+        bridge = stopAfterAll.add(BridgeProcess.startFresh("standalone", BridgeProcess.env("BROKER_URL", artemis.url(),
+                "BROKER_USER", ArtemisDistribution.USER, "BROKER_PASSWORD", ArtemisDistribution.PASSWORD)));
+        stopAfterAll.addLatest(() -> broker); // the outage test connects anew
         broker = new BrokerClient(artemis.url(), ArtemisDistribution.USER, ArtemisDistribution.PASSWORD);
-    }
-
-    @Override
-    protected void stopBrokerAndBridge() throws Exception {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (artemis != null) {
-            artemis.close();
-        }
     }
 
     /** With the broker gone the reply is 503 inside Meta's 5 seconds, so Meta retries; then it recovers. */
