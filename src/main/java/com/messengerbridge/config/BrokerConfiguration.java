@@ -61,7 +61,9 @@ public final class BrokerConfiguration implements CamelConfiguration {
         String login = user.isBlank() ? null : user;
         String secret = password.isBlank() ? null : password;
         long timeout = settings.number("broker.call-timeout-ms");
-        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(url, login, secret, timeout));
+        BrokerHealthCheck health = new BrokerHealthCheck(url, login, secret, timeout);
+        HealthCheckRegistry.get(context).register(health);
+        health.checkInBackground();
         return new BrokerAddress(url, login, secret, timeout);
     }
 

@@ -58,6 +58,8 @@ class RoutesReloadIT {
                 assertThat(refusal).contains("the previous routes still serve: " + Path.of("").toAbsolutePath().relativize(table) + ":" + (lineOf(broken, "ref: noSuchBean") - 1) + ": ")
                         .contains("noSuchBean");
                 assertThat(servingVersion(bridge)).isEqualTo(versionAfter);
+                // each check ran a Camel of its own: its start and stop are not the bridge's to log
+                assertThat(bridge.log()).doesNotContain("(check-routes)");
                 load.awaitMoreAcknowledged(300, WAIT);
             } finally {
                 load.stop();
