@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Compose runs in a copy of the project's compose file, routes and balancer settings under
  * {@code target/container/compose}, so that editing the mounted routes leaves the project's alone.
  */
+@Tag(Tiers.FULL)
 class ContainerIT {
 
     private static final String APP_SECRET = "container-app-secret";

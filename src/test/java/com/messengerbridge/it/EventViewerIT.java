@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * web browser: the payload content should be displayed". Signed POSTs go in; the page shows them
  * live, masked until the viewer unmasks them, and only to the holder of the token.
  */
+@Tag(Tiers.FULL)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventViewerIT {
 

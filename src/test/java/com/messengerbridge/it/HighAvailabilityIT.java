@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * both; the primary is killed mid-run. Every acknowledged event is on the backup exactly once,
  * nothing is answered 200 unless stored, and both bridges carry on without a restart.
  */
+@Tag(Tiers.FULL)
 class HighAvailabilityIT {
 
     private static final int PRIMARY_OFFSET = 1500;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * object, through verification, events, Meta's retries, refusals and a broker outage; and the
  * no-leak rules hold as in the plain format. A value the bridge does not know stops the start.
  */
+@Tag(Tiers.FULL)
 class JsonLogsIT {
 
     private static final int PORT_OFFSET = 1900;

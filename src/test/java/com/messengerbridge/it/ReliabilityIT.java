@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Nothing acknowledged is ever lost: faults under signed load, each scenario on a fresh broker,
  * each ending in one line {@code acknowledged N, stored N, lost 0, duplicated 0}.
  */
+@Tag(Tiers.FULL)
 class ReliabilityIT {
 
     private static final int PORT_OFFSET = 1200;

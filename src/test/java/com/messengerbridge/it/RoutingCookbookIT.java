@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bridge by saving the routing table (ROUTES_RELOAD), then driven with signed requests, checking
  * where the events land.
  */
+@Tag(Tiers.FULL)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RoutingCookbookIT {
 

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * bodies in parallel. The bridge runs as the README starts it (its memory settings, 4 MiB bodies);
  * Meta's own requests must keep getting 200 throughout, and nothing may stay held afterwards.
  */
+@Tag(Tiers.FULL)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowClientsIT {
 

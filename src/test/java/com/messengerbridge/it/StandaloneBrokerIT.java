@@ -6,9 +6,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The bridge on {@code BROKER_URL}: the standalone Artemis 2.44.0 distribution, started by the test. */
+@Tag(Tiers.FULL)
 class StandaloneBrokerIT extends BridgeContract {
 
     private static final int PORT_OFFSET = 1100;

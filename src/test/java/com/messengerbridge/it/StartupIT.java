@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Start-up: the bridge fails closed (no App Secret, no start, unless a loud opt-out says so for a
  * local trial), and optionally checks the Page's subscription.
  */
+@Tag(Tiers.FULL)
 class StartupIT {
 
     @Test

@@ -1,0 +1,15 @@
+package com.messengerbridge.it;
+
+/**
+ * The integration tests' tiers. {@code mvn verify} runs the quick one: the bridge as a process on
+ * its embedded broker, spoken to over HTTP. {@code mvn verify -Pfull} adds the tests tagged
+ * {@link #FULL}: the standalone broker distribution, kills and outages, failover, the browser, the
+ * container, and the slow clients and starts that need their own clocks.
+ */
+final class Tiers {
+
+    static final String FULL = "full";
+
+    private Tiers() {
+    }
+}
