@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * a restart, a broken one is refused with the previous routes still serving, no request fails and
  * every acknowledged event is stored once.
  */
+@Tag(Tiers.FULL)
 class RoutesReloadIT {
 
     private static final String MESSAGES_LINE = "constant: messages }";
