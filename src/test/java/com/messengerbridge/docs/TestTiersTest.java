@@ -21,7 +21,7 @@ class TestTiersTest {
     @Test
     void theQuickTierOnThePageIsTheQuickTierOfTheBuild() throws IOException {
         String page = Files.readString(Path.of("docs/testing.md"));
-        int start = page.indexOf("`mvn -B verify` (about");
+        int start = page.indexOf("the quick tier of integration tests:");
         assertThat(start).as("docs/testing.md describes the quick tier").isNotNegative();
         String paragraph = page.substring(start, page.indexOf("The tests tagged", start));
         Set<String> named = new TreeSet<>();
