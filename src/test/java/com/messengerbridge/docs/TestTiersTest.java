@@ -20,7 +20,7 @@ class TestTiersTest {
 
     @Test
     void theQuickTierOnThePageIsTheQuickTierOfTheBuild() throws IOException {
-        String page = Files.readString(Path.of("docs/testing.md"));
+        String page = Files.readString(Path.of("docs/testing.md")).replaceAll("\\s+", " ");
         int start = page.indexOf("the quick tier of integration tests:");
         assertThat(start).as("docs/testing.md describes the quick tier").isNotNegative();
         String paragraph = page.substring(start, page.indexOf("The tests tagged", start));
