@@ -41,7 +41,6 @@ class EventViewerIT {
         chromium = stopAfterAll.add(HeadlessChromium.start(Path.of("target/it/viewer/chromium")));
     }
 
-
     @Test
     void showsTheLatestEventsLiveMaskedUntilUnmasked() throws Exception {
         String mid = Events.uniqueMid();

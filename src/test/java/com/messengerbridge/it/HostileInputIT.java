@@ -76,7 +76,6 @@ class HostileInputIT {
         broker = stopAfterAll.add(new BrokerClient(acceptor, null, null));
     }
 
-
     static Stream<BadRequest> badRequests() {
         byte[] good = GOOD.getBytes(StandardCharsets.UTF_8);
         String signature = Webhook.sign(NEW_SECRET, good);

@@ -71,7 +71,6 @@ class HttpSinkIT {
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
     }
 
-
     /**
      * Each event arrives as its JSON with the documented headers only, signed over the exact body,
      * each conversation in order even with three deliveries at a time; the queue keeps its copy.

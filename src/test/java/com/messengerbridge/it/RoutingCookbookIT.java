@@ -69,7 +69,6 @@ class RoutingCookbookIT {
         broker = stopAfterAll.add(new BrokerClient(acceptor, null, null));
     }
 
-
     @Test
     void everyRecipeOnThePageIsOneOfTheseTests() {
         assertThat(recipes.keySet()).containsExactlyInAnyOrder("move-field", "drop-field", "by-page", "own-echoes",

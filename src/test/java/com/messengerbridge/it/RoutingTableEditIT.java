@@ -57,7 +57,6 @@ class RoutingTableEditIT {
         webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
     }
 
-
     @Test
     void aMovedFieldGoesToItsNewQueue() throws Exception {
         assertThat(webhook.post(Fixtures.bytes("message_echoes.json")).statusCode()).isEqualTo(200);

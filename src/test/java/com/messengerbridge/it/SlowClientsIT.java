@@ -62,7 +62,6 @@ class SlowClientsIT {
         meta = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
     }
 
-
     /** Whatever a test did, every byte and place it took is given back once its connections are gone. */
     @AfterEach
     void nothingStaysHeld() throws Exception {
