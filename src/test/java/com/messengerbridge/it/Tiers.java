@@ -3,8 +3,8 @@ package com.messengerbridge.it;
 /**
  * The integration tests' tiers. {@code mvn verify} runs the quick one: the bridge as a process on
  * its embedded broker, spoken to over HTTP. {@code mvn verify -Pfull} adds the tests tagged
- * {@link #FULL}: the standalone broker distribution, kills and outages, failover, the browser, the
- * container, and the slow clients and starts that need their own clocks.
+ * {@link #FULL}: the standalone broker distribution, kills and outages under load, failover, the
+ * browser, the container, and the tests that drive load or wait on clocks of their own.
  */
 final class Tiers {
 
