@@ -2,14 +2,15 @@ package com.messengerbridge.config;
 
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.impl.TCPServerBase;
 import java.lang.reflect.Field;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
- * Closes HTTP connections, on the webhook port and the management port, that have read and written
- * nothing for {@code HTTP_IDLE_TIMEOUT_SECONDS}: an idle keep-alive connection, or one that was
+ * Requires the webhook's and the management port's HTTP servers to listen, and closes their
+ * connections that have read and written nothing for {@code HTTP_IDLE_TIMEOUT_SECONDS}: an idle keep-alive connection, or one that was
  * opened and never sent a request, holds a socket and a file descriptor for nothing.
  * <p>
  * Camel 4.18's platform-http creates its Vert.x server with default {@link HttpServerOptions}, which
@@ -31,9 +32,23 @@ final class HttpServerTimeouts {
                 return; // routes added later (a reload): the servers are set already
             }
             for (VertxPlatformHttpServer server : camel.hasServices(VertxPlatformHttpServer.class)) {
+                requireListening(server);
                 optionsOf(server.getServer()).setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
             }
         });
+    }
+
+    /**
+     * Camel logs a server that could not listen (a port another process holds) as a warning and
+     * starts anyway: a bridge that looks up and receives nothing. Its start fails here instead.
+     */
+    private static void requireListening(VertxPlatformHttpServer server) {
+        // Vert.x 4's HttpServer has no public "is listening"; its base class does (actualPort()
+        // keeps the requested port after a failed bind)
+        if (!(server.getServer() instanceof TCPServerBase listener) || !listener.isListening()) {
+            throw new IllegalStateException("cannot listen on " + server.getHost() + ":" + server.getConfigurationPort()
+                    + " (HTTP_PORT or MANAGEMENT_PORT): is another process using that port?");
+        }
     }
 
     private static HttpServerOptions optionsOf(HttpServer server) {

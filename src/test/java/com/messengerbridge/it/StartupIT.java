@@ -84,6 +84,16 @@ class StartupIT {
                 "BROKER_EMBEDDED_ACCEPTOR listens on 0.0.0.0, beyond this machine");
     }
 
+    /** A webhook port that another process holds: the start fails and says so, not a bridge that hears nothing. */
+    @Test
+    void refusesToStartWhenItsPortIsTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            String log = assertRefusesToStart("port-taken", Map.of("HTTP_PORT", Integer.toString(taken.getLocalPort())),
+                    "cannot listen on 0.0.0.0:" + taken.getLocalPort() + " (HTTP_PORT or MANAGEMENT_PORT)");
+            assertThat(log).contains("Messenger Bridge failed to start");
+        }
+    }
+
     /** Settings files take every key, a sink's too: the sink's route exists once the bridge has started. */
     @Test
     void aSinkDeclaredInASettingsFileIsCreated() throws Exception {
