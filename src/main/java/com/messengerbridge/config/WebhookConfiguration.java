@@ -83,7 +83,8 @@ public final class WebhookConfiguration implements CamelConfiguration {
         bodies.bindTo(metrics.registry());
         context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class,
                 new AsyncHttpEngine(bodies, limit, metrics));
-        HttpServerTimeouts.closeIdleConnections(context, settings.integer("http.idle-timeout-seconds"));
+        HttpServers.requireListening(context);
+        HttpServers.closeIdleConnections(context, settings.integer("http.idle-timeout-seconds"));
     }
 
     /** Fails closed: no App Secret, no start, unless the insecure opt-out for local trials is set. */

@@ -16,7 +16,7 @@ import org.apache.logging.log4j.CloseableThreadContext;
 public final class RoutesCheck {
 
     /** The log4j2.properties filter's key: lines logged on a thread while it is set are dropped. */
-    static final String QUIET_KEY = "routesCheck";
+    private static final String QUIET_KEY = "routesCheck";
 
     private final List<Class<? extends CamelConfiguration>> wiring;
 
@@ -30,9 +30,14 @@ public final class RoutesCheck {
      * start and stop lines would read as the bridge's, and its failure is what this returns.
      */
     public List<RouteProblem> check(Path dir) {
-        try (var quiet = CloseableThreadContext.put(QUIET_KEY, "true")) {
+        try (var quiet = quiet()) {
             return load(dir);
         }
+    }
+
+    /** Until closed, this thread logs nothing: for a Camel of its own that only reads or checks routes. */
+    static CloseableThreadContext.Instance quiet() {
+        return CloseableThreadContext.put(QUIET_KEY, "true");
     }
 
     private List<RouteProblem> load(Path dir) {

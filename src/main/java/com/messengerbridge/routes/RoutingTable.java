@@ -18,7 +18,6 @@ import org.apache.camel.model.language.ExpressionDefinition;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.apache.logging.log4j.CloseableThreadContext;
 
 /**
  * The routing table as Camel's route model holds it: the first {@code choice} of route
@@ -59,7 +58,7 @@ public final class RoutingTable {
      */
     public static <T> T read(Path routesFile, java.util.function.Function<RoutingTable, T> question) throws IOException {
         // this Camel only reads: its start and stop lines would mix with a command's output
-        try (var quiet = CloseableThreadContext.put(RoutesCheck.QUIET_KEY, "true");
+        try (var quiet = RoutesCheck.quiet();
                 CamelContext context = new DefaultCamelContext()) {
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context,
                     "file:" + routesFile.toAbsolutePath()));

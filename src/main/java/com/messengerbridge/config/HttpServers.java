@@ -9,8 +9,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
- * Requires the webhook's and the management port's HTTP servers to listen, and closes their
- * connections that have read and written nothing for {@code HTTP_IDLE_TIMEOUT_SECONDS}: an idle keep-alive connection, or one that was
+ * The webhook's and the management port's HTTP servers: each must listen, and their connections
+ * that have read and written nothing for {@code HTTP_IDLE_TIMEOUT_SECONDS} are closed: an idle keep-alive connection, or one that was
  * opened and never sent a request, holds a socket and a file descriptor for nothing.
  * <p>
  * Camel 4.18's platform-http creates its Vert.x server with default {@link HttpServerOptions}, which
@@ -18,9 +18,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
  * each new connection, so they are set here, on the server's own copy, as soon as it listens; a
  * Vert.x upgrade that moves that copy fails the start here, and {@code SlowClientsIT} with it.
  */
-final class HttpServerTimeouts {
+final class HttpServers {
 
-    private HttpServerTimeouts() {
+    private HttpServers() {
     }
 
     static void closeIdleConnections(CamelContext context, int idleSeconds) throws Exception {
@@ -32,7 +32,6 @@ final class HttpServerTimeouts {
                 return; // routes added later (a reload): the servers are set already
             }
             for (VertxPlatformHttpServer server : camel.hasServices(VertxPlatformHttpServer.class)) {
-                requireListening(server);
                 optionsOf(server.getServer()).setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
             }
         });
@@ -42,13 +41,21 @@ final class HttpServerTimeouts {
      * Camel logs a server that could not listen (a port another process holds) as a warning and
      * starts anyway: a bridge that looks up and receives nothing. Its start fails here instead.
      */
-    private static void requireListening(VertxPlatformHttpServer server) {
-        // Vert.x 4's HttpServer has no public "is listening"; its base class does (actualPort()
-        // keeps the requested port after a failed bind)
-        if (!(server.getServer() instanceof TCPServerBase listener) || !listener.isListening()) {
-            throw new IllegalStateException("cannot listen on " + server.getHost() + ":" + server.getConfigurationPort()
-                    + " (HTTP_PORT or MANAGEMENT_PORT): is another process using that port?");
-        }
+    static void requireListening(CamelContext context) throws Exception {
+        context.addStartupListener((camel, alreadyStarted) -> {
+            if (alreadyStarted) {
+                return; // routes added later (a reload): the servers were checked at the start
+            }
+            for (VertxPlatformHttpServer server : camel.hasServices(VertxPlatformHttpServer.class)) {
+                // Vert.x 4's HttpServer has no public "is listening"; its base class does (actualPort()
+                // keeps the requested port after a failed bind)
+                if (!(server.getServer() instanceof TCPServerBase listener) || !listener.isListening()) {
+                    throw new IllegalStateException("cannot listen on " + server.getHost() + ":"
+                            + server.getConfigurationPort() + " (HTTP_PORT or MANAGEMENT_PORT): is another process"
+                            + " using that port?");
+                }
+            }
+        });
     }
 
     private static HttpServerOptions optionsOf(HttpServer server) {
