@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
 import org.slf4j.Logger;
@@ -47,7 +49,9 @@ public final class ObserveConfiguration implements CamelConfiguration {
         if (!LOG_FORMATS.contains(logFormat)) {
             throw new IllegalArgumentException("LOG_FORMAT must be one of " + LOG_FORMATS + ", not '" + logFormat + "'");
         }
-        context.getRegistry().bind("bridgeMetrics", new BridgeMetrics(meterRegistry(context)));
+        MeterRegistry registry = meterRegistry(context);
+        context.getRegistry().bind("bridgeMetrics", new BridgeMetrics(registry));
+        context.addRoutePolicyFactory(routeMeters(registry, settings.get("metrics.untimed-routes")));
         EventViewer viewer = eventViewer(context, settings);
         if (viewer != null) {
             context.getRegistry().bind("eventViewer", viewer);
@@ -97,6 +101,22 @@ public final class ObserveConfiguration implements CamelConfiguration {
             context.getRegistry().bind(METRICS_REGISTRY, registry);
         }
         return registry;
+    }
+
+    /**
+     * Camel's route meters ({@code camel_exchanges_*}, {@code camel_route_policy_*}): each route's, none
+     * for the whole context, and none for the untimed routes (a comma-separated list of route ids or
+     * patterns), which run once per event.
+     */
+    static MicrometerRoutePolicyFactory routeMeters(MeterRegistry registry, String untimedRoutes) {
+        MicrometerRoutePolicyConfiguration meters = new MicrometerRoutePolicyConfiguration();
+        meters.setContextEnabled(false);
+        meters.setExcludePattern(untimedRoutes.isBlank() ? null : untimedRoutes);
+        MicrometerRoutePolicyFactory factory = new MicrometerRoutePolicyFactory();
+        factory.setMeterRegistry(registry);
+        // its own configuration: the factory's default is one shared by every factory
+        factory.setPolicyConfiguration(meters);
+        return factory;
     }
 
     /** The events viewer on the management port, when VIEWER_TOKEN is set; null when it is off. */

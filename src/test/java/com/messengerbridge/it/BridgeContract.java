@@ -383,7 +383,9 @@ abstract class BridgeContract {
                 .isGreaterThanOrEqualTo(1);
         assertThat(after.value("bridge_webhook_in_flight")).isZero();
         assertThat(after.value("bridge_webhook_in_flight_limit")).isEqualTo(128);
-        assertThat(after.has("camel_exchanges_total")).as("Camel's route meters").isTrue();
+        assertThat(after.has("camel_exchanges_total", "routeId", "webhook-receive")).as("Camel's route meters").isTrue();
+        assertThat(after.has("camel_exchanges_total", "routeId", "event-routing"))
+                .as("the routing table runs once per event: untimed (metrics.untimed-routes)").isFalse();
         assertThat(after.has("jvm_memory_used_bytes")).as("JVM meters").isTrue();
     }
 

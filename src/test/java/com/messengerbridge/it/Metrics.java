@@ -56,6 +56,12 @@ record Metrics(Map<String, Double> series) {
         return series.keySet().stream().anyMatch(key -> key.startsWith(namePrefix));
     }
 
+    /** Whether a series of this meter has this label with this value. */
+    boolean has(String name, String label, String value) {
+        String pair = label + "=\"" + value + "\",";
+        return series.keySet().stream().anyMatch(key -> key.startsWith(name + "{") && key.contains(pair));
+    }
+
     /** name{a="1",b="2"} with the labels sorted, whatever order the exporter wrote them in. */
     private static String normalized(String series) {
         int brace = series.indexOf('{');
