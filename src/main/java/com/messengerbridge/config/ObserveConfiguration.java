@@ -108,7 +108,7 @@ public final class ObserveConfiguration implements CamelConfiguration {
      * for the whole context, and none for the untimed routes (a comma-separated list of route ids or
      * patterns), which run once per event.
      */
-    static MicrometerRoutePolicyFactory routeMeters(MeterRegistry registry, String untimedRoutes) {
+    private static MicrometerRoutePolicyFactory routeMeters(MeterRegistry registry, String untimedRoutes) {
         MicrometerRoutePolicyConfiguration meters = new MicrometerRoutePolicyConfiguration();
         meters.setContextEnabled(false);
         meters.setExcludePattern(untimedRoutes.isBlank() ? null : untimedRoutes);
