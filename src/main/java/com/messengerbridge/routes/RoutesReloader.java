@@ -115,9 +115,10 @@ public final class RoutesReloader extends ServiceSupport {
         List<RouteProblem> problems = check.check(dir);
         if (problems.stream().anyMatch(RouteProblem::error)) {
             refusedFiles = now;
-            refused.increment();
             problems.stream().filter(RouteProblem::error).forEach(problem ->
                     LOG.error("Routes not reloaded, the previous routes still serve: {}", problem.describe()));
+            // counted last: whoever sees the count finds the line in the log and the state it tells of
+            refused.increment();
             return;
         }
         problems.forEach(problem -> LOG.warn("Routes reloaded with a warning: {}", problem.describe()));
@@ -139,15 +140,15 @@ public final class RoutesReloader extends ServiceSupport {
             Set<String> routes = PluginHelper.getRoutesLoader(context).updateRoutes(resources);
             serving = now;
             refusedFiles = null;
-            applied.increment();
             String serves = versionOf(now);
             version.set(serves);
             LOG.info("Routes reloaded from {}: routes {} (version {})", changed, routes, serves);
+            applied.increment();
         } catch (Exception failed) {
             // the check passed, so this is Camel failing to swap a route: say which, and keep looking
             serving = now;
-            refused.increment();
             LOG.error("Routes reload of {} failed part way: {}", changed, RouteProblem.of(failed, context).describe());
+            refused.increment();
         }
     }
 
