@@ -59,7 +59,9 @@ record Metrics(Map<String, Double> series) {
     /** Whether a series of this meter has this label with this value. */
     boolean has(String name, String label, String value) {
         String pair = label + "=\"" + value + "\",";
-        return series.keySet().stream().anyMatch(key -> key.startsWith(name + "{") && key.contains(pair));
+        // a whole label: right after the brace or after the previous label's comma
+        return series.keySet().stream().anyMatch(key -> key.startsWith(name + "{")
+                && (key.startsWith(name + "{" + pair) || key.contains("\"," + pair)));
     }
 
     /** name{a="1",b="2"} with the labels sorted, whatever order the exporter wrote them in. */
