@@ -22,7 +22,9 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
+import org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyNamingStrategy;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
 import org.slf4j.Logger;
@@ -51,7 +53,8 @@ public final class ObserveConfiguration implements CamelConfiguration {
         }
         MeterRegistry registry = meterRegistry(context);
         context.getRegistry().bind("bridgeMetrics", new BridgeMetrics(registry));
-        context.addRoutePolicyFactory(routeMeters(registry, settings.get("metrics.untimed-routes")));
+        context.addRoutePolicyFactory(routeMeters(registry, context.hasService(MicrometerPrometheus.class),
+                settings.get("metrics.untimed-routes")));
         EventViewer viewer = eventViewer(context, settings);
         if (viewer != null) {
             context.getRegistry().bind("eventViewer", viewer);
@@ -106,14 +109,23 @@ public final class ObserveConfiguration implements CamelConfiguration {
     /**
      * Camel's route meters ({@code camel_exchanges_*}, {@code camel_route_policy_*}): each route's, none
      * for the whole context, and none for the untimed routes (a comma-separated list of route ids or
-     * patterns), which run once per event.
+     * patterns), which run once per event. Named as Camel Main's metrics service says
+     * ({@code camel.metrics.namingStrategy}, {@code camel.metrics.skipCamelInfo}), as its own route
+     * meters would be.
      */
-    private static MicrometerRoutePolicyFactory routeMeters(MeterRegistry registry, String untimedRoutes) {
+    static MicrometerRoutePolicyFactory routeMeters(MeterRegistry registry, MicrometerPrometheus camelMetrics,
+            String untimedRoutes) {
         MicrometerRoutePolicyConfiguration meters = new MicrometerRoutePolicyConfiguration();
         meters.setContextEnabled(false);
         meters.setExcludePattern(untimedRoutes.isBlank() ? null : untimedRoutes);
         MicrometerRoutePolicyFactory factory = new MicrometerRoutePolicyFactory();
         factory.setMeterRegistry(registry);
+        if (camelMetrics != null) {
+            factory.setSkipCamelInfo(camelMetrics.isSkipCamelInfo());
+            if ("legacy".equalsIgnoreCase(camelMetrics.getNamingStrategy())) {
+                factory.setNamingStrategy(MicrometerRoutePolicyNamingStrategy.LEGACY);
+            }
+        }
         // its own configuration: the factory's default is one shared by every factory
         factory.setPolicyConfiguration(meters);
         return factory;
