@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class BrokerConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConfiguration.class);
-    /** Broker transactions under way at once, each on its own connection: one commits while the others fill. */
-    private static final int STORE_COMMITTERS = 4;
+    /**
+     * Broker transactions under way at once, each on its own connection: one commits while the other
+     * fills. Two, by measurement (docs/benchmark.md): four made smaller transactions that each cost the
+     * broker a commit, and its commits slower.
+     */
+    private static final int STORE_COMMITTERS = 2;
 
     @Override
     public void configure(CamelContext context) throws Exception {
