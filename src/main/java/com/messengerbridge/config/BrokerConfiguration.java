@@ -23,8 +23,8 @@ public final class BrokerConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConfiguration.class);
     /**
      * Broker transactions under way at once, each on its own connection: one commits while the other
-     * fills. Two, by measurement (docs/benchmark.md): four made smaller transactions that each cost the
-     * broker a commit, and its commits slower.
+     * fills. Two, by measurement (docs/benchmark.md): four made more and smaller transactions, each
+     * costing the broker a commit, on cores the broker shares with the requests.
      */
     private static final int STORE_COMMITTERS = 2;
 
