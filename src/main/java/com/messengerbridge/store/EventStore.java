@@ -211,11 +211,6 @@ public final class EventStore implements AutoCloseable {
         return request.stored();
     }
 
-    /** Requests waiting for a committer. */
-    int waiting() {
-        return waiting.size();
-    }
-
     /** Stops the committers and closes their connections; requests still waiting fail. */
     @Override
     public void close() {

@@ -185,14 +185,15 @@ class EventStoreTest {
     /** Every committer busy on a silent broker and the waiting places full: refused at once, not queued. */
     @Test
     void aRequestFindingEveryPlaceTakenIsRefusedAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch committerOnTheBroker = new java.util.concurrent.CountDownLatch(1);
         EventStore silent = new EventStore(brokerThat(() -> {
+            committerOnTheBroker.countDown();
             Thread.sleep(60_000);
             return null;
         }), MARKS, new BridgeMetrics(meters), null, 5_000, 1, 1);
         silent.store(List.of(event("q.a", "1")));
-        for (int i = 0; i < 500 && silent.waiting() > 0; i++) {
-            Thread.sleep(10); // until the committer has taken it, and hangs on the broker
-        }
+        // not merely taken from the queue: a committer still gathering its batch would take "2" as well
+        assertThat(committerOnTheBroker.await(5, TimeUnit.SECONDS)).isTrue();
         silent.store(List.of(event("q.a", "2")));
 
         assertThat(silent.store(List.of(event("q.a", "3")))).isCompletedExceptionally();
