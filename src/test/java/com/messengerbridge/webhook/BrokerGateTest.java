@@ -28,13 +28,14 @@ class BrokerGateTest {
 
     @Test
     void aTrialThatNeverReportsDoesNotCloseTheGateForever() throws InterruptedException {
-        BrokerGate gate = new BrokerGate(50);
+        // a cool-down long enough that no pause of a busy machine between two calls outlasts it
+        BrokerGate gate = new BrokerGate(500);
         gate.failed();
-        Thread.sleep(60);
+        Thread.sleep(600);
         gate.enter(); // a trial whose request then ends in a 403, reporting nothing
 
         assertThatThrownBy(gate::enter).isInstanceOf(BrokerGate.BrokerUnavailableException.class);
-        Thread.sleep(60);
+        Thread.sleep(600);
         assertThatCode(gate::enter).as("the next trial").doesNotThrowAnyException();
     }
 }
