@@ -294,7 +294,7 @@ public final class BenchmarkMain {
         consumer.setMessageListener(message -> consumed.incrementAndGet());
         // the scrape at the start of the counted seconds (below) must be a warm one, as a monitor's
         // scrapes are: the first of a process took 120 ms of the bridge's CPU, and stalled the first
-        // counted second by 370 to 410 ms in three runs, 1.3% of the counted requests and so C's p99
+        // counted second by 373 and 412 ms in two runs: 1.3% of the counted requests, and so C's p99
         Metrics.scrape(bridge.managementPort());
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
