@@ -1,10 +1,10 @@
 package com.messengerbridge.it;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -480,14 +480,29 @@ public final class BenchmarkMain {
         return intervals == 0 ? 0 : completed / (double) intervals;
     }
 
+    /**
+     * Times the start from the spawn until the readiness probe answers 200. The probe is a plain socket,
+     * not this JVM's HttpClient: a first HttpClient costs this still-cold JVM a few hundred ms of CPU,
+     * which the bridge's start would share on a two-core machine and which no user's probe costs.
+     */
     private static long awaitReady(BridgeProcess bridge, long spawned) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.managementPort()
-                + "/observe/health/ready")).timeout(Duration.ofSeconds(5)).build();
-        while (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+        while (!ready(bridge.managementPort())) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawned);
+    }
+
+    private static boolean ready(int managementPort) {
+        try (Socket socket = new Socket("127.0.0.1", managementPort)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /observe/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return statusLine != null && statusLine.startsWith("HTTP/1.1 200");
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static long peakResidentKb(long pid) throws Exception {
