@@ -38,7 +38,7 @@ public final class BenchmarkMain {
     private final int warmUpSeconds = Integer.getInteger("bench.warmup.seconds", 20);
     private final int cWarmUpSeconds = Integer.getInteger("bench.c.warmup.seconds", 15);
     /** Which scenarios run, e.g. "C" to look at latency alone; M and S always come with the bridge. */
-    private final String scenarios = System.getProperty("bench.scenarios", "ABCDEH").toUpperCase();
+    private final String scenarios = System.getProperty("bench.scenarios", "ABCDEHK").toUpperCase();
     private final List<String[]> rows = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -97,6 +97,9 @@ public final class BenchmarkMain {
             } finally {
                 bridge.close();
             }
+        }
+        if (runs('K')) {
+            scenarioK();
         }
         if (runs('H')) {
             scenarioH();
@@ -164,10 +167,14 @@ public final class BenchmarkMain {
 
     /** Pre-signed one-event bodies, each event unique, for wrk. */
     private Path signedBodies(String name, long count) throws Exception {
+        return signedBodies(name, count, () -> Events.page(event()));
+    }
+
+    private Path signedBodies(String name, long count, java.util.function.Supplier<String> bodies) throws Exception {
         Path file = WORK.resolve(name);
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (long i = 0; i < count; i++) {
-                String body = Events.page(event());
+                String body = bodies.get();
                 out.write(Webhook.sign(BridgeProcess.APP_SECRET, body.getBytes(StandardCharsets.UTF_8)));
                 out.write('\t');
                 out.write(body);
@@ -175,6 +182,83 @@ public final class BenchmarkMain {
             }
         }
         return file;
+    }
+
+    /**
+     * K: the README's run command as it runs, with its embedded broker, while consumers are away:
+     * 1-event POSTs of six event types (six queues), 64 connections, no consumer; then a consumer
+     * reads every queue empty. The bridge's peak resident memory after each part, and every
+     * acknowledged event read.
+     */
+    private void scenarioK() throws Exception {
+        String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
+        System.out.println("K: the embedded broker, six event types, 64 connections, " + seconds
+                + " s with no consumer, then every queue read");
+        try (BridgeProcess bridge = BridgeProcess.startFresh("bench-embedded", BridgeProcess.env(
+                "BROKER_EMBEDDED_ACCEPTOR", acceptor, "WEBHOOK_LOG_LEVEL", "WARN"));
+                BrokerClient broker = new BrokerClient(acceptor, "", "")) {
+            warmUp(bridge, broker);
+            long bodies = 10_000L * seconds;
+            Path file = signedBodies("k-bodies.txt", bodies, this::eventOfSixTypes);
+            String output = awaitOutput(wrk(bridge.httpPort(), file, 2, 64));
+            System.out.println(output);
+            Files.delete(file);
+            long requests = Long.parseLong(find(output, "(\\d+) requests in"));
+            long refused = optional(output, "Non-2xx or 3xx responses: (\\d+)");
+            long errors = refused + socketErrors(output);
+            long loadedKb = peakResidentKb(bridge.pid());
+            long read = readAll(acceptor, "messenger.messages", "messenger.message_echoes", "messenger.message_reads",
+                    "messenger.message_deliveries", "messenger.messaging_postbacks", "messenger.standby");
+            long drainedKb = peakResidentKb(bridge.pid());
+            long acknowledged = requests - refused;
+            rows.add(row("K", "the run command's embedded broker, 1-event POSTs of 6 types, 64 connections, "
+                    + seconds + " s, no consumer; then every queue read",
+                    fmt(Double.parseDouble(find(output, "Requests/sec:\\s+([\\d.]+)"))) + " req/s, errors " + errors
+                    + "; peak resident memory " + loadedKb / 1024 + " MB after the load, " + drainedKb / 1024
+                    + " MB after the reading", "",
+                    (read >= acknowledged ? "all " + fmt(acknowledged) + " acknowledged events read"
+                            : "LOST " + (acknowledged - read) + " of " + fmt(acknowledged) + " acknowledged events")
+                            + (requests <= bodies ? "" : " (bodies ran out and repeated)")));
+        }
+    }
+
+    /** Messenger events of six types in turn, each unique: six queues fill. */
+    private String eventOfSixTypes() {
+        long n = sequence.incrementAndGet();
+        String user = "79" + String.format("%014d", n % 1000);
+        long timestamp = 1718100000000L + n;
+        String item = switch ((int) (n % 6)) {
+            case 0 -> Events.echo(user, "m_bench_echo_" + n, timestamp, "1517000000000001"); // another app's send: stored
+            case 1 -> Events.read(user, timestamp, timestamp);
+            case 2 -> "{\"sender\":{\"id\":\"" + user + "\"},\"recipient\":{\"id\":\"" + Events.PAGE_ID
+                    + "\"},\"timestamp\":" + timestamp + ",\"delivery\":{\"mids\":[\"m_bench_" + n
+                    + "\"],\"watermark\":" + timestamp + "}}";
+            case 3 -> "{\"sender\":{\"id\":\"" + user + "\"},\"recipient\":{\"id\":\"" + Events.PAGE_ID
+                    + "\"},\"timestamp\":" + timestamp + ",\"postback\":{\"mid\":\"m_bench_postback_" + n
+                    + "\",\"title\":\"Start\",\"payload\":\"GET_STARTED\"}}";
+            case 4 -> null; // standby, below
+            default -> Events.message(user, "m_bench_" + n, timestamp, "benchmark message " + n);
+        };
+        return item != null ? Events.page(item) : Events.envelope("page", Events.PAGE_ID, "standby",
+                Events.message(user, "m_bench_standby_" + n, timestamp, "benchmark message " + n));
+    }
+
+    /** Reads the queues empty (each until it has been silent for two seconds): how many messages. */
+    private static long readAll(String url, String... queues) throws Exception {
+        long read = 0;
+        try (jakarta.jms.Connection connection = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(url)
+                .createConnection()) {
+            connection.start();
+            jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE);
+            for (String queue : queues) {
+                try (jakarta.jms.MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+                    while (consumer.receive(2_000) != null) {
+                        read++;
+                    }
+                }
+            }
+        }
+        return read;
     }
 
     /**

@@ -44,9 +44,16 @@ public final class EmbeddedBroker extends ServiceSupport {
     private static final String SINK_QUEUES = "sink.#";
     /**
      * The events all queues hold in memory together, by the broker's estimate (about
-     * 2.5 times that on the heap).
+     * 2.5 times that on the heap); beyond it they are written to page files.
      */
-    static final long GLOBAL_MAX_SIZE_BYTES = 48L * 1024 * 1024;
+    static final long GLOBAL_MAX_SIZE_BYTES = 16L * 1024 * 1024;
+    /**
+     * Page files of 1 MiB, and a queue reads at most two of them ahead of its consumers. The
+     * broker's defaults, 10 MiB and twice that, hold up to 20 MiB (about 50 MB of heap) per
+     * paging queue, with no bound over all queues: a few queues backed up could exhaust the heap.
+     */
+    static final int PAGE_SIZE_BYTES = 1024 * 1024;
+    static final int MAX_READ_PAGE_BYTES = 2 * PAGE_SIZE_BYTES;
 
     private final Path dataDirectory;
     private final String tcpAcceptorUrl;
@@ -153,6 +160,8 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .addAcceptorConfiguration("in-vm", IN_VM_URL)
                 // queues appear on first send and stay, so consumers find them whatever the order
                 .addAddressSetting("#", new AddressSettings()
+                        .setPageSizeBytes(PAGE_SIZE_BYTES)
+                        .setMaxReadPageBytes(MAX_READ_PAGE_BYTES)
                         .setAutoCreateQueues(true)
                         .setAutoCreateAddresses(true)
                         .setAutoDeleteQueues(false)
