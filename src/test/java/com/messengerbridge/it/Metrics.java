@@ -12,8 +12,15 @@ import java.util.TreeMap;
 /** One scrape of the bridge's {@code /observe/metrics}, read as Prometheus reads it. */
 record Metrics(Map<String, Double> series) {
 
+    /**
+     * HTTP/1.1, as Prometheus scrapes. The JDK's default client offers an upgrade to HTTP/2 on a
+     * plain connection; one scrape made that way got no answer until the server closed the
+     * connection as idle, 30 s later ("EOF reached while reading").
+     */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     static Metrics scrape(int managementPort) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
