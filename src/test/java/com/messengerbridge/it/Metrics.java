@@ -13,9 +13,9 @@ import java.util.TreeMap;
 record Metrics(Map<String, Double> series) {
 
     /**
-     * HTTP/1.1, as Prometheus scrapes. The JDK's default client offers an upgrade to HTTP/2 on a
-     * plain connection; one scrape made that way got no answer until the server closed the
-     * connection as idle, 30 s later ("EOF reached while reading").
+     * HTTP/1.1, as Prometheus scrapes and as {@link Webhook} posts. The JDK's default client offers
+     * an upgrade to HTTP/2 on a plain connection; one scrape made with it got no answer until the
+     * server closed the connection as idle, 30 s later ("EOF reached while reading").
      */
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
