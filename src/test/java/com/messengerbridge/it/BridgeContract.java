@@ -461,7 +461,7 @@ abstract class BridgeContract {
     /** Health tells everyone the same: asking for details, exceptions or stack traces changes nothing. */
     @Test
     void healthIgnoresQueryParametersThatAskForDetails() throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = ManagementClient.HTTP;
         String base = "http://127.0.0.1:" + bridge.managementPort() + "/observe/health";
         for (String path : List.of("", "/ready")) {
             String plain = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
@@ -495,7 +495,7 @@ abstract class BridgeContract {
     @Test
     void theEventsViewerIsOffUnlessConfigured() throws Exception {
         for (String path : List.of("/viewer", "/viewer/events")) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpResponse<String> response = ManagementClient.HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                             + bridge.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(404);

@@ -3,7 +3,6 @@ package com.messengerbridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -93,7 +92,7 @@ class EventViewerIT {
         chromium.await("document.getElementById('status').textContent.includes('unauthorized')", WAIT);
 
         assertThat(chromium.evaluate("document.querySelectorAll('tr.event').length")).isEqualTo("0");
-        HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> direct = ManagementClient.HTTP.send(HttpRequest.newBuilder(
                 URI.create(viewerUrl() + "/events")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(direct.statusCode()).isEqualTo(401);
         assertThat(direct.body()).doesNotContain("7300000000001234");

@@ -1,7 +1,6 @@
 package com.messengerbridge.it;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -12,15 +11,8 @@ import java.util.TreeMap;
 /** One scrape of the bridge's {@code /observe/metrics}, read as Prometheus reads it. */
 record Metrics(Map<String, Double> series) {
 
-    /**
-     * HTTP/1.1, as Prometheus scrapes and as {@link Webhook} posts. The JDK's default client offers
-     * an upgrade to HTTP/2 on a plain connection; one scrape made with it got no answer until the
-     * server closed the connection as idle, 30 s later ("EOF reached while reading").
-     */
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     static Metrics scrape(int managementPort) throws Exception {
-        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
+        HttpResponse<String> response = ManagementClient.HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {

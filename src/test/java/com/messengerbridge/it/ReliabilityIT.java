@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.jms.JMSException;
 import jakarta.jms.TextMessage;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -346,7 +345,7 @@ class ReliabilityIT {
     }
 
     static int readiness(BridgeProcess bridge) throws Exception {
-        HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<Void> response = ManagementClient.HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + bridge.managementPort() + "/observe/health/ready"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
         return response.statusCode();

@@ -51,7 +51,7 @@ class StartupIT {
         try (BridgeProcess bridge = BridgeProcess.startFresh("metrics-token", Map.of("METRICS_TOKEN", token,
                 "BROKER_EMBEDDED_ACCEPTOR", ""))) {
             String metrics = "http://127.0.0.1:" + bridge.managementPort() + "/observe/metrics";
-            HttpClient client = HttpClient.newHttpClient();
+            HttpClient client = ManagementClient.HTTP;
 
             var without = client.send(HttpRequest.newBuilder(URI.create(metrics)).build(),
                     HttpResponse.BodyHandlers.ofString());
