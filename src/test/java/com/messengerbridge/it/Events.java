@@ -34,6 +34,19 @@ final class Events {
                 + timestamp + ",\"read\":{\"watermark\":" + watermark + "}}";
     }
 
+    /** A delivery receipt for one message the page sent. */
+    static String delivery(String userId, String mid, long watermark) {
+        return "{\"sender\":{\"id\":\"" + userId + "\"},\"recipient\":{\"id\":\"" + PAGE_ID + "\"},\"timestamp\":"
+                + watermark + ",\"delivery\":{\"mids\":[\"" + mid + "\"],\"watermark\":" + watermark + "}}";
+    }
+
+    /** A user's tap on a postback button. */
+    static String postback(String userId, String mid, long timestamp, String payload) {
+        return "{\"sender\":{\"id\":\"" + userId + "\"},\"recipient\":{\"id\":\"" + PAGE_ID + "\"},\"timestamp\":"
+                + timestamp + ",\"postback\":{\"mid\":\"" + mid + "\",\"title\":\"Start\",\"payload\":\""
+                + payload + "\"}}";
+    }
+
     /** An envelope with one entry per item, as Meta batches several events. */
     static String page(String... items) {
         return envelope("page", PAGE_ID, "messaging", items);
