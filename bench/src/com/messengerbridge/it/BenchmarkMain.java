@@ -38,7 +38,7 @@ public final class BenchmarkMain {
     private final int warmUpSeconds = Integer.getInteger("bench.warmup.seconds", 20);
     private final int cWarmUpSeconds = Integer.getInteger("bench.c.warmup.seconds", 15);
     /** Which scenarios run, e.g. "C" to look at latency alone; M and S always come with the bridge. */
-    private final String scenarios = System.getProperty("bench.scenarios", "ABCDEHK").toUpperCase();
+    private final String scenarios = System.getProperty("bench.scenarios", "ABCDEHRK").toUpperCase();
     private final List<String[]> rows = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -97,6 +97,9 @@ public final class BenchmarkMain {
             } finally {
                 bridge.close();
             }
+        }
+        if (runs('R')) {
+            scenarioR();
         }
         if (runs('K')) {
             scenarioK();
@@ -183,6 +186,34 @@ public final class BenchmarkMain {
     }
 
     /**
+     * R: the README's run command as users start it, with its embedded broker, under A's load:
+     * 1-event POSTs of one type, 64 connections, no consumer, so that events beyond the broker's
+     * memory limit are paged to disk. Its peak resident memory against the budget, then every
+     * acknowledged event read.
+     */
+    private void scenarioR() throws Exception {
+        String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
+        System.out.println("R: the run command's embedded broker, 1-event POSTs, 64 connections, " + seconds + " s");
+        try (BridgeProcess bridge = BridgeProcess.startFresh("bench-run-command", BridgeProcess.env(
+                "BROKER_EMBEDDED_ACCEPTOR", acceptor, "WEBHOOK_LOG_LEVEL", "WARN"));
+                BrokerClient broker = new BrokerClient(acceptor, "", "")) {
+            warmUp(bridge, broker);
+            long bodies = 10_000L * seconds;
+            Path file = signedBodies("r-bodies.txt", bodies);
+            String output = awaitOutput(wrk(bridge.httpPort(), file, 2, 64));
+            System.out.println(output);
+            Files.delete(file);
+            WrkRun run = WrkRun.of(output);
+            long peakMb = peakResidentKb(bridge.pid()) / 1024;
+            long read = broker.drain(QUEUE).size();
+            rows.add(row("R", "the run command's embedded broker under A's load: 1-event POSTs, 64 connections, "
+                    + seconds + " s, no consumer", fmt(run.rate()) + " req/s, errors " + run.errors()
+                    + ", peak resident memory " + peakMb + " MB", "<= 256 MB", (peakMb <= 256 ? "met" : "MISSED")
+                    + "; " + check(broker, run.acknowledged(), read, run.requests() <= bodies)));
+        }
+    }
+
+    /**
      * K: the README's run command as it runs, with its embedded broker, while consumers are away:
      * 1-event POSTs of six event types (six queues), 64 connections, no consumer; then a consumer
      * reads every queue empty. The bridge's peak resident memory after each part, and every
@@ -224,13 +255,13 @@ public final class BenchmarkMain {
         long timestamp = 1718100000000L + n;
         return switch ((int) (n % 6)) {
             // another app's send: stored, not dropped as the bridge's own echo
-            case 0 -> Events.page(Events.echo(user, "m_bench_echo_" + n, timestamp, "1517000000000001"));
+            case 0 -> Events.page(Events.echo(user, mid("echo", n), timestamp, "1517000000000001"));
             case 1 -> Events.page(Events.read(user, timestamp, timestamp));
-            case 2 -> Events.page(Events.delivery(user, "m_bench_" + n, timestamp));
-            case 3 -> Events.page(Events.postback(user, "m_bench_postback_" + n, timestamp, "GET_STARTED"));
+            case 2 -> Events.page(Events.delivery(user, mid("delivered", n), timestamp));
+            case 3 -> Events.page(Events.postback(user, mid("postback", n), timestamp, "GET_STARTED"));
             case 4 -> Events.envelope("page", Events.PAGE_ID, "standby",
-                    Events.message(user, "m_bench_standby_" + n, timestamp, "benchmark message " + n));
-            default -> Events.page(Events.message(user, "m_bench_" + n, timestamp, "benchmark message " + n));
+                    Events.message(user, mid("standby", n), timestamp, "benchmark message " + n));
+            default -> Events.page(Events.message(user, mid("message", n), timestamp, "benchmark message " + n));
         };
     }
 
@@ -490,8 +521,16 @@ public final class BenchmarkMain {
     /** A unique one-event messaging item; users rotate so conversations interleave. */
     private String event() {
         long n = sequence.incrementAndGet();
-        return Events.message("79" + String.format("%014d", n % 1000), "m_bench_" + n, 1718100000000L + n,
+        return Events.message("79" + String.format("%014d", n % 1000), mid("message", n), 1718100000000L + n,
                 "benchmark message " + n);
+    }
+
+    /**
+     * A unique message id as long as Meta's (about 80 characters): the broker keeps each one in its
+     * duplicate-id cache, so a shorter one would understate the memory measured.
+     */
+    private static String mid(String kind, long n) {
+        return "m_bench_" + kind + "_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz_" + n;
     }
 
     /** Every acknowledged event is on the broker: then the queue is emptied for the next scenario. */

@@ -43,10 +43,11 @@ public final class EmbeddedBroker extends ServiceSupport {
     private static final List<String> EVENT_QUEUES = List.of("messenger.#", "instagram.#");
     private static final String SINK_QUEUES = "sink.#";
     /**
-     * The events all queues hold in memory together, by the broker's estimate (about
-     * 2.5 times that on the heap); beyond it they are written to page files.
+     * The events all queues hold in memory together, by the broker's estimate (about 2.5 times that
+     * on the heap); beyond it they are written to page files. A few thousand events: consumers that
+     * keep up never page, and the heap of a bridge whose consumers are away stays within its budget.
      */
-    static final long GLOBAL_MAX_SIZE_BYTES = 16L * 1024 * 1024;
+    static final long GLOBAL_MAX_SIZE_BYTES = 4L * 1024 * 1024;
     /**
      * Page files of 1 MiB, and a queue reads at most two of them ahead of its consumers. The
      * broker's defaults, 10 MiB and twice that, hold up to 20 MiB (about 50 MB of heap) per
