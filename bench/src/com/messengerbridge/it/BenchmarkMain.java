@@ -541,8 +541,8 @@ public final class BenchmarkMain {
     }
 
     /**
-     * A unique message id as long as Meta's (about 80 characters): the broker keeps each one in its
-     * duplicate-id cache, so a shorter one would understate the memory measured.
+     * A unique message id about as long as Meta's (about 90 characters): the broker keeps each one in
+     * its duplicate-id cache, so a shorter one would understate the memory measured.
      */
     private static String mid(String kind, long n) {
         return "m_bench_" + kind + "_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz_" + n;

@@ -45,7 +45,7 @@ public final class EmbeddedBroker extends ServiceSupport {
     /**
      * The events all queues hold in memory together, by the broker's estimate (about 2.5 times that
      * on the heap); beyond it they are written to page files. A few thousand events: consumers that
-     * keep up never page, and the heap of a bridge whose consumers are away stays within its budget.
+     * keep up never page, and a bridge whose consumers are away keeps little of them on its heap.
      */
     static final long GLOBAL_MAX_SIZE_BYTES = 4L * 1024 * 1024;
     /**
