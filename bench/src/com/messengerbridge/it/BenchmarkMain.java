@@ -187,79 +187,54 @@ public final class BenchmarkMain {
 
     /**
      * R: the README's run command as users start it, with its embedded broker, under A's load:
-     * 1-event POSTs of one type, 64 connections, no consumer, so that events beyond the broker's
-     * memory limit are paged to disk. Its peak resident memory against the budget, then every
-     * acknowledged event read.
+     * 1-event POSTs of one type, no consumer, so that events beyond the broker's memory limit are
+     * paged to disk. Its peak resident memory against the budget.
      */
     private void scenarioR() throws Exception {
-        String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
-        System.out.println("R: the run command's embedded broker, 1-event POSTs, 64 connections, " + seconds + " s");
-        try (BridgeProcess bridge = BridgeProcess.startFresh("bench-run-command", BridgeProcess.env(
-                "BROKER_EMBEDDED_ACCEPTOR", acceptor, "WEBHOOK_LOG_LEVEL", "WARN"));
-                BrokerClient broker = new BrokerClient(acceptor, "", "")) {
-            warmUp(bridge, broker);
-            long bodies = 10_000L * seconds;
-            Path file = signedBodies("r-bodies.txt", bodies);
-            String output = awaitOutput(wrk(bridge.httpPort(), file, 2, 64));
-            System.out.println(output);
-            Files.delete(file);
-            WrkRun run = WrkRun.of(output);
-            long peakMb = peakResidentKb(bridge.pid()) / 1024;
-            long read = readEmpty(broker, QUEUE);
-            rows.add(row("R", "the run command's embedded broker under A's load: 1-event POSTs, 64 connections, "
-                    + seconds + " s, no consumer", fmt(run.rate()) + " req/s, errors " + run.errors()
-                    + ", peak resident memory " + peakMb + " MB", "<= 256 MB", (peakMb <= 256 ? "met" : "MISSED")
-                    + "; " + check(broker, run.acknowledged(), read, run.requests() <= bodies)));
-        }
+        loadTheRunCommand("R", "bench-run-command", "1-event POSTs (A's load)", () -> Events.page(event()),
+                List.of(QUEUE), true);
     }
 
-    /**
-     * K: the README's run command as it runs, with its embedded broker, while consumers are away:
-     * 1-event POSTs of six event types (six queues), 64 connections, no consumer; then a consumer
-     * reads every queue empty. The bridge's peak resident memory after each part, and every
-     * acknowledged event read.
-     */
+    /** K: as R, with six event types in turn, so that six queues fill while consumers are away. */
     private void scenarioK() throws Exception {
+        loadTheRunCommand("K", "bench-embedded", "1-event POSTs of 6 types", this::eventOfSixTypes,
+                List.of("messenger.messages", "messenger.message_echoes", "messenger.message_reads",
+                        "messenger.message_deliveries", "messenger.messaging_postbacks", "messenger.standby"),
+                false);
+    }
+
+    /**
+     * A bridge of its own as the README's run command starts it (embedded broker), after its own
+     * warm-up: 64 connections of {@code bodies} for the scenario's seconds, no consumer; then every
+     * queue read empty. The bridge's peak resident memory after the load and after the reading, and
+     * every acknowledged event read.
+     */
+    private void loadTheRunCommand(String letter, String name, String load, java.util.function.Supplier<String> bodies,
+            List<String> queues, boolean budgeted) throws Exception {
         String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
-        System.out.println("K: the embedded broker, six event types, 64 connections, " + seconds
-                + " s with no consumer, then every queue read");
-        try (BridgeProcess bridge = BridgeProcess.startFresh("bench-embedded", BridgeProcess.env(
+        String scenario = "the run command's embedded broker, " + load + ", 64 connections, " + seconds
+                + " s, no consumer; then every queue read";
+        System.out.println(letter + ": " + scenario);
+        try (BridgeProcess bridge = BridgeProcess.startFresh(name, BridgeProcess.env(
                 "BROKER_EMBEDDED_ACCEPTOR", acceptor, "WEBHOOK_LOG_LEVEL", "WARN"));
                 BrokerClient broker = new BrokerClient(acceptor, "", "")) {
             warmUp(bridge, broker);
-            long bodies = 10_000L * seconds;
-            Path file = signedBodies("k-bodies.txt", bodies, this::eventOfSixTypes);
+            long count = 10_000L * seconds;
+            Path file = signedBodies(letter.toLowerCase() + "-bodies.txt", count, bodies);
             String output = awaitOutput(wrk(bridge.httpPort(), file, 2, 64));
             System.out.println(output);
             Files.delete(file);
             WrkRun run = WrkRun.of(output);
-            long loadedKb = peakResidentKb(bridge.pid());
+            long loadedMb = peakResidentKb(bridge.pid()) / 1024;
             long read = 0;
-            for (String queue : List.of("messages", "message_echoes", "message_reads", "message_deliveries",
-                    "messaging_postbacks", "standby")) {
-                read += readEmpty(broker, "messenger." + queue);
+            for (String queue : queues) {
+                read += broker.drainCount(queue);
             }
-            long drainedKb = peakResidentKb(bridge.pid());
-            rows.add(row("K", "the run command's embedded broker, 1-event POSTs of 6 types, 64 connections, "
-                    + seconds + " s, no consumer; then every queue read", fmt(run.rate()) + " req/s, errors "
-                    + run.errors() + "; peak resident memory " + loadedKb / 1024 + " MB after the load, "
-                    + drainedKb / 1024 + " MB after the reading", "",
-                    check(broker, run.acknowledged(), read, run.requests() <= bodies)));
-        }
-    }
-
-    /**
-     * Reads a queue until it is silent for 2 s, counting the events without keeping them: R's and
-     * K's queues hold hundreds of thousands.
-     */
-    private static long readEmpty(BrokerClient broker, String queue) throws Exception {
-        try (jakarta.jms.Session session = broker.newSession();
-                jakarta.jms.MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
-            long read = 0;
-            for (var event = consumer.receive(5_000); event != null; event = consumer.receive(2_000)) {
-                read++;
-            }
-            return read;
+            long drainedMb = peakResidentKb(bridge.pid()) / 1024;
+            String check = check(broker, run.acknowledged(), read, run.requests() <= count);
+            rows.add(row(letter, scenario, fmt(run.rate()) + " req/s, errors " + run.errors() + "; peak resident memory "
+                    + loadedMb + " MB after the load, " + drainedMb + " MB after the reading",
+                    budgeted ? "<= 256 MB" : "", budgeted ? (loadedMb <= 256 ? "met" : "MISSED") + "; " + check : check));
         }
     }
 
