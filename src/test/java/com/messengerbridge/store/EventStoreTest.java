@@ -151,6 +151,23 @@ class EventStoreTest {
         assertThat(events("duplicate")).isEqualTo(1);
     }
 
+    /** A request answered is forgotten by the next sweep of the deadlines: nothing of it stays on the heap. */
+    @Test
+    void theDeadlinesForgetTheRequestsAnswered() throws Exception {
+        List<CompletableFuture<Void>> requests = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            requests.add(store.store(List.of(event("q.a", Integer.toString(i)))));
+        }
+        CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (store.heldByDeadlines() > 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(10);
+        }
+        assertThat(store.heldByDeadlines()).isZero();
+        assertThat(events("stored")).isEqualTo(8);
+    }
+
     /** Meta's retry arriving while the first delivery still waits: never two copies in one transaction. */
     @Test
     void twoRequestsWaitingWithTheSameEventStoreItOnce() throws Exception {
