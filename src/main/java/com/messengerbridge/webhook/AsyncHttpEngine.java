@@ -119,12 +119,18 @@ public final class AsyncHttpEngine extends VertxPlatformHttpEngine {
         private void route(RoutingContext request, Exchange exchange, byte[] body) {
             Context eventLoop = request.vertx().getOrCreateContext();
             exchange.getMessage().setBody(body);
+            // No handler on executeBlocking's result: one would bring it back to the event loop for every
+            // request, a thread woken for nothing. A failure to start the route goes back on its own.
             request.vertx().executeBlocking(() -> {
-                createUoW(exchange);
-                getAsyncProcessor().process(exchange,
-                        doneSync -> eventLoop.runOnContext(ignored -> reply(request, exchange)));
+                try {
+                    createUoW(exchange);
+                    getAsyncProcessor().process(exchange,
+                            doneSync -> eventLoop.runOnContext(ignored -> reply(request, exchange)));
+                } catch (Throwable failure) { // as Vert.x would have caught it: the request is answered 500
+                    eventLoop.runOnContext(ignored -> fail(request, exchange, failure));
+                }
                 return null;
-            }, false).onFailure(failure -> fail(request, exchange, failure));
+            }, false);
         }
 
         /**
