@@ -79,7 +79,7 @@ public final class EventStore implements AutoCloseable {
     /** Requests whose events wait for a committer; a request that finds it full is refused, not queued. */
     private final BlockingQueue<Request> waiting;
     private final List<Committer> committers = new ArrayList<>();
-    /** The requests not yet answered, oldest first, each with its deadline. */
+    /** The requests in flight, each with its deadline, and those answered since the last sweep. */
     private final Queue<Deadline> unsettled = new ConcurrentLinkedQueue<>();
     /** Fails the requests past their deadline, a few times a second (not a timer for each request). */
     private final ScheduledThreadPoolExecutor deadlines;
