@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -122,7 +123,7 @@ public final class BenchmarkMain {
         for (int t = 0; t < 8; t++) {
             Thread thread = new Thread(() -> {
                 while (System.nanoTime() < end) {
-                    webhook.post(Events.page(event()).getBytes(StandardCharsets.UTF_8));
+                    webhook.post(pageOfOneEvent().getBytes(StandardCharsets.UTF_8));
                 }
             });
             thread.start();
@@ -168,10 +169,15 @@ public final class BenchmarkMain {
 
     /** Pre-signed one-event bodies, each event unique, for wrk. */
     private Path signedBodies(String name, long count) throws Exception {
-        return signedBodies(name, count, () -> Events.page(event()));
+        return signedBodies(name, count, this::pageOfOneEvent);
     }
 
-    private Path signedBodies(String name, long count, java.util.function.Supplier<String> bodies) throws Exception {
+    /** A delivery of one message event, unique. */
+    private String pageOfOneEvent() {
+        return Events.page(event());
+    }
+
+    private Path signedBodies(String name, long count, Supplier<String> bodies) throws Exception {
         Path file = WORK.resolve(name);
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (long i = 0; i < count; i++) {
@@ -191,7 +197,7 @@ public final class BenchmarkMain {
      * paged to disk. Its peak resident memory against the budget.
      */
     private void scenarioR() throws Exception {
-        loadTheRunCommand("R", "bench-run-command", "1-event POSTs (A's load)", () -> Events.page(event()),
+        loadTheRunCommand("R", "bench-run-command", "1-event POSTs (A's load)", this::pageOfOneEvent,
                 List.of(QUEUE), true);
     }
 
@@ -209,7 +215,7 @@ public final class BenchmarkMain {
      * queue read empty. The bridge's peak resident memory after the load and after the reading, and
      * every acknowledged event read.
      */
-    private void loadTheRunCommand(String letter, String name, String load, java.util.function.Supplier<String> bodies,
+    private void loadTheRunCommand(String letter, String name, String load, Supplier<String> bodies,
             List<String> queues, boolean budgeted) throws Exception {
         String acceptor = "tcp://127.0.0.1:" + BridgeProcess.freePort();
         String scenario = "the run command's embedded broker, " + load + ", 64 connections, " + seconds
@@ -354,7 +360,7 @@ public final class BenchmarkMain {
         List<byte[]> bodies = new ArrayList<>();
         List<String> signatures = new ArrayList<>();
         for (long i = 0; i < total; i++) {
-            byte[] body = Events.page(event()).getBytes(StandardCharsets.UTF_8);
+            byte[] body = pageOfOneEvent().getBytes(StandardCharsets.UTF_8);
             bodies.add(body);
             signatures.add(Webhook.sign(BridgeProcess.APP_SECRET, body));
         }

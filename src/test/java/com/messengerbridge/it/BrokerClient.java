@@ -11,6 +11,7 @@ import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -144,7 +145,7 @@ final class BrokerClient implements AutoCloseable {
         return drained[0];
     }
 
-    private void drain(String queue, java.util.function.Consumer<Message> taken) throws JMSException {
+    private void drain(String queue, Consumer<Message> taken) throws JMSException {
         try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
             for (Message message = consumer.receive(5_000); message != null; message = consumer.receive(1_000)) {
                 taken.accept(message);
