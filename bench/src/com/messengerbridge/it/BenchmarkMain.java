@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ public final class BenchmarkMain {
     private final String scenarios = System.getProperty("bench.scenarios", "ABCDEHRK").toUpperCase();
     private final List<String[]> rows = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
+    /** The standalone broker of A to E, for its CPU use. */
+    private ProcessHandle brokerProcess;
 
     public static void main(String... args) throws Exception {
         new BenchmarkMain().run();
@@ -53,6 +56,7 @@ public final class BenchmarkMain {
         try (ArtemisDistribution artemis = ArtemisDistribution.createTuned("bench", PORT_OFFSET).start();
                 BrokerClient broker = new BrokerClient(artemis.url(), ArtemisDistribution.USER,
                         ArtemisDistribution.PASSWORD)) {
+            brokerProcess = artemis.handle();
             // the bridge first, on an idle broker, as at a deployment: started after D, it met a broker
             // still busy with D's messages (docs/benchmark.md, Start)
             long spawned = System.nanoTime();
@@ -61,8 +65,8 @@ public final class BenchmarkMain {
                     "WEBHOOK_LOG_LEVEL", "WARN"));
             long readyMillis = awaitReady(bridge, spawned);
             try {
-                double brokerBlocking = 0;
-                double brokerTransacted = 0;
+                BrokerRun brokerBlocking = BrokerRun.NONE;
+                BrokerRun brokerTransacted = BrokerRun.NONE;
                 if (runs('D')) {
                     System.out.println("D: the broker alone, artemis perf producer, persistent 330-byte messages");
                     brokerBlocking = artemisPerf(artemis, "bench.d.blocking", brokerSeconds);
@@ -85,10 +89,12 @@ public final class BenchmarkMain {
                             "", c == 0 ? "" : "bridge C p99 / E p99 = " + ratio(c, brokerAtCsRate[1])));
                 }
                 if (runs('D')) {
-                    rows.add(row("D", "broker alone, blocking durable sends, 64 producers", fmt(brokerBlocking)
-                            + " msg/s", "", "bridge A / D = " + ratio(a, brokerBlocking) + verdict(a, brokerBlocking, 0.35)));
-                    rows.add(row("D", "broker alone, transactions of 100, 64 producers", fmt(brokerTransacted)
-                            + " msg/s", "", "bridge B / D = " + ratio(b, brokerTransacted) + verdict(b, brokerTransacted, 1)));
+                    rows.add(row("D", "broker alone, blocking durable sends, 64 producers", brokerBlocking.result(),
+                            "", "bridge A / D = " + ratio(a, brokerBlocking.rate())
+                                    + verdict(a, brokerBlocking.rate(), 0.35)));
+                    rows.add(row("D", "broker alone, transactions of 100, 64 producers", brokerTransacted.result(),
+                            "", "bridge B / D = " + ratio(b, brokerTransacted.rate())
+                                    + verdict(b, brokerTransacted.rate(), 1)));
                 }
                 long peakKb = peakResidentKb(bridge.pid());
                 rows.add(row("M", "bridge peak resident memory", peakKb / 1024 + " MB", "<= 256 MB",
@@ -141,14 +147,17 @@ public final class BenchmarkMain {
         long bodies = 10_000L * seconds;
         Path file = signedBodies("a-bodies.txt", bodies);
         System.out.println("A: 1-event POSTs, 64 connections, " + seconds + " s (wrk)");
-        String output = awaitOutput(wrk(bridge.httpPort(), file, threads, 64));
+        Process wrk = wrk(bridge.httpPort(), file, threads, 64);
+        var cpu = CpuUse.middleOf(sharing(bridge, "wrk", wrk.toHandle()), seconds);
+        String output = awaitOutput(wrk);
         System.out.println(output);
         WrkRun run = WrkRun.of(output);
         double rate = run.rate();
         String check = check(broker, run.acknowledged(), run.requests() <= bodies);
         rows.add(row("A", "1-event POSTs, 64 connections, " + seconds + " s", fmt(rate) + " req/s, errors " + run.errors()
                 // the percentile lines of wrk's latency distribution, not a "92.50%" in its summary
-                + ", p50 " + find(output, "(?m)^\\s*50%\\s+(\\S+)") + ", p99 " + find(output, "(?m)^\\s*99%\\s+(\\S+)"),
+                + ", p50 " + find(output, "(?m)^\\s*50%\\s+(\\S+)") + ", p99 " + find(output, "(?m)^\\s*99%\\s+(\\S+)")
+                + "; " + cpu.get().perEvent("a request", rate),
                 "A / D >= 0.35", "in D's row; " + check));
         Files.delete(file);
         return rate;
@@ -310,6 +319,7 @@ public final class BenchmarkMain {
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(batchSeconds);
+        var cpu = CpuUse.middleOf(sharing(bridge, "generator", ProcessHandle.current()), batchSeconds);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 32; t++) {
             Thread thread = new Thread(() -> {
@@ -343,7 +353,8 @@ public final class BenchmarkMain {
         double rate = acknowledged.get() / (double) batchSeconds;
         String check = check(broker, acknowledged.get(), true);
         rows.add(row("B", "100-event POSTs, 32 connections, " + batchSeconds + " s", fmt(rate) + " events/s, errors "
-                + errors.get() + ", p99 " + millis(latency.getValueAtPercentile(99)),
+                + errors.get() + ", p99 " + millis(latency.getValueAtPercentile(99)) + "; "
+                + cpu.get().perEvent("an event", rate),
                 "B / D >= 1", "in D's row; " + check));
         return rate;
     }
@@ -544,7 +555,25 @@ public final class BenchmarkMain {
         return unique ? verdict : verdict + " (bodies ran out and repeated)";
     }
 
-    private static double artemisPerf(ArtemisDistribution artemis, String queue, int duration, String... extra)
+    /** The processes that share the machine's cores in a scenario of the bridge, in the order they are shown. */
+    private Map<String, ProcessHandle> sharing(BridgeProcess bridge, String generator, ProcessHandle load) {
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("bridge", ProcessHandle.of(bridge.pid()).orElseThrow());
+        processes.put("broker", brokerProcess);
+        processes.put(generator, load);
+        return processes;
+    }
+
+    /** D's rate, and the CPU of broker and producer for each message. */
+    private record BrokerRun(double rate, CpuUse cpu) {
+        static final BrokerRun NONE = new BrokerRun(0, null);
+
+        String result() {
+            return fmt(rate) + " msg/s; " + cpu.perEvent("a message", rate);
+        }
+    }
+
+    private BrokerRun artemisPerf(ArtemisDistribution artemis, String queue, int duration, String... extra)
             throws Exception {
         Path report = WORK.resolve(queue + ".json");
         List<String> command = new ArrayList<>(List.of("bash", Path.of(System.getProperty("artemis.home",
@@ -556,6 +585,10 @@ public final class BenchmarkMain {
         command.add("queue://" + queue);
         Process perf = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(WORK.resolve(queue + ".log").toFile()).start();
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("broker", brokerProcess);
+        processes.put("artemis perf", perf.toHandle());
+        var cpu = CpuUse.middleOf(processes, duration);
         perf.waitFor();
         long completed = 0;
         int intervals = 0;
@@ -565,7 +598,7 @@ public final class BenchmarkMain {
                 intervals++;
             }
         }
-        return intervals == 0 ? 0 : completed / (double) intervals;
+        return new BrokerRun(intervals == 0 ? 0 : completed / (double) intervals, cpu.get());
     }
 
     /**

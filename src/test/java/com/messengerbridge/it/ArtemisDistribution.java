@@ -150,6 +150,11 @@ final class ArtemisDistribution implements AutoCloseable {
         }
     }
 
+    /** The running broker's start script; its java is a child of it. */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** SIGSTOP: the broker holds its connections but answers nothing, like a stalled disk or host. */
     void freeze() throws Exception {
         signal("STOP");
