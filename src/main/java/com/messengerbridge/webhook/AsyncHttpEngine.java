@@ -89,7 +89,10 @@ public final class AsyncHttpEngine extends VertxPlatformHttpEngine {
                 return;
             }
             Exchange exchange = createExchange(false);
-            exchange.setPattern(ExchangePattern.InOut);
+            // In only, though the route answers: the reply is written from the message as the route
+            // leaves it (write, below), and an in-out exchange made Camel copy the message and its
+            // headers after every bean that returns a value, and again before the step after it
+            exchange.setPattern(ExchangePattern.InOnly);
             // the headers are copied before the body is read: Camel pauses the request for a later
             // reader, and an HTTP/2 request refuses that once its body is in
             processHttpRequest(exchange, request)
