@@ -19,16 +19,13 @@ import org.apache.camel.Header;
 /**
  * Meta's envelope {@code {object, entry[]}}, read in the receive route's steps: Jackson unmarshals
  * the verified body with {@link #objectMapper()}; {@link #readEnvelope} checks the whole envelope and
- * leaves its entries as the body; the route splits them, and each entry into its events with
- * {@link #eventsOf}: every item of its {@code messaging[]}, {@code standby[]} and {@code changes[]},
- * and of any other array, in the order Meta sent them. Anything that is not such an envelope is
- * refused as a whole before the first event is handed to the store, so a request is stored
- * completely or not at all.
+ * leaves its events as the body, for the route to split: every item of each entry's
+ * {@code messaging[]}, {@code standby[]} and {@code changes[]}, and of any other array, in the order
+ * Meta sent them. Anything that is not such an envelope is refused as a whole before the first event
+ * is handed to the store, so a request is stored completely or not at all.
  */
 public final class WebhookEnvelopeReader {
 
-    /** The envelope's object ({@code page}, {@code instagram}), for the events of its entries. */
-    public static final String OBJECT = "webhookObject";
     /** How many events the delivery holds: none is still a delivery to acknowledge. */
     public static final String EVENT_COUNT = "eventCount";
     /** Meta's payloads nest about ten levels; far deeper is an attack on the parser. */
@@ -64,15 +61,16 @@ public final class WebhookEnvelopeReader {
     }
 
     /**
-     * Checks the whole envelope, every entry and item included, notes its object ({@link #OBJECT})
-     * and its number of events ({@link #EVENT_COUNT}, 0 for {@code "entry": []} or entries without
-     * items), and returns its entries for the route to split.
+     * Checks the whole envelope, every entry and item included, notes its number of events
+     * ({@link #EVENT_COUNT}, 0 for {@code "entry": []} or entries without items), and returns the
+     * events of all its entries, in order, for the route to split. One split over the events, not one
+     * over the entries and another in each: the second cost a sub-exchange, a bean call and a splitter
+     * for every entry, and Meta sends most events one to an entry.
      */
-    public JsonNode readEnvelope(JsonNode envelope, Exchange exchange) {
+    public List<WebhookEvent> readEnvelope(JsonNode envelope, Exchange exchange) {
         Envelope checked = check(envelope);
-        exchange.setProperty(OBJECT, checked.object());
         exchange.setProperty(EVENT_COUNT, checked.events());
-        return checked.entries();
+        return eventsOf(checked);
     }
 
     /** A checked envelope: its object, its entries, and how many events they hold. */
@@ -92,16 +90,20 @@ public final class WebhookEnvelopeReader {
         return new Envelope(object, entries, events);
     }
 
+    private static List<WebhookEvent> eventsOf(Envelope checked) {
+        List<WebhookEvent> events = new ArrayList<>(checked.events());
+        checked.entries().forEach(entry -> addEvents(checked.object(), entry, events));
+        return events;
+    }
+
     /**
-     * The events of one entry, checked by {@link #readEnvelope}: each item of each array, in the
-     * entry's order; an array under a key the bridge does not know is taken item by item too, to be
-     * parked, never dropped.
+     * The events of one checked entry: each item of each array, in the entry's order; an array under
+     * a key the bridge does not know is taken item by item too, to be parked, never dropped.
      */
-    public List<WebhookEvent> eventsOf(@ExchangeProperty(OBJECT) String object, JsonNode entry) {
+    private static void addEvents(String object, JsonNode entry, List<WebhookEvent> events) {
         String id = entry.path("id").asText();
         JsonNode time = entry.get("time");
         Long entryTime = time != null && time.isIntegralNumber() ? time.asLong() : null;
-        List<WebhookEvent> events = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = entry.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getValue().isArray()) {
@@ -110,7 +112,6 @@ public final class WebhookEnvelopeReader {
                 }
             }
         }
-        return events;
     }
 
     /** The route's steps in one call, on the raw bytes: for tests. */
@@ -121,10 +122,7 @@ public final class WebhookEnvelopeReader {
         } catch (IOException failure) {
             throw notJson(failure);
         }
-        Envelope checked = check(envelope);
-        List<WebhookEvent> events = new ArrayList<>();
-        checked.entries().forEach(entry -> events.addAll(eventsOf(checked.object(), entry)));
-        return events;
+        return eventsOf(check(envelope));
     }
 
     private String objectOf(JsonNode envelope) {
