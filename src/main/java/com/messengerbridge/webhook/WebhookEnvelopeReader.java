@@ -90,6 +90,7 @@ public final class WebhookEnvelopeReader {
         return new Envelope(object, entries, events);
     }
 
+    /** The events of all the checked envelope's entries, in Meta's order. */
     private static List<WebhookEvent> eventsOf(Envelope checked) {
         List<WebhookEvent> events = new ArrayList<>(checked.events());
         checked.entries().forEach(entry -> addEvents(checked.object(), entry, events));

@@ -7,6 +7,9 @@ import com.messengerbridge.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +52,20 @@ class WebhookEnvelopeReaderTest {
                 WebhookEvent.Container.MESSAGING, WebhookEvent.Container.CHANGES, WebhookEvent.Container.STANDBY);
         assertThat(events.get(3).entryId()).isEqualTo("2");
         assertThat(events.get(3).entryTime()).isNull();
+    }
+
+    @Test
+    void readEnvelopeGivesTheRouteEveryEventOfEveryEntryToSplitAndTheirCount() throws Exception {
+        String body = "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"a\":1},{\"a\":2}]},"
+                + "{\"id\":\"2\",\"standby\":[{\"b\":1}]},{\"id\":\"3\",\"messaging\":[]}]}";
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+
+        List<WebhookEvent> events = reader.readEnvelope(WebhookEnvelopeReader.objectMapper().readTree(body), exchange);
+
+        assertThat(events).extracting(WebhookEvent::entryId).containsExactly("1", "1", "2");
+        assertThat(events).extracting(event -> event.item().toString())
+                .containsExactly("{\"a\":1}", "{\"a\":2}", "{\"b\":1}");
+        assertThat(exchange.getProperty(WebhookEnvelopeReader.EVENT_COUNT)).isEqualTo(3);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
