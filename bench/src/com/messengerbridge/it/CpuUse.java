@@ -30,7 +30,7 @@ final class CpuUse {
      * Measures from {@code delaySeconds} after now, for {@code windowSeconds}, on a thread of its own;
      * every process must still run at the window's end.
      */
-    static CompletableFuture<CpuUse> window(Map<String, ProcessHandle> processes, int delaySeconds,
+    private static CompletableFuture<CpuUse> window(Map<String, ProcessHandle> processes, int delaySeconds,
             int windowSeconds) {
         return CompletableFuture.supplyAsync(() -> {
             try {
