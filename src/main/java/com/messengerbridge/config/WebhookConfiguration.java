@@ -1,6 +1,5 @@
 package com.messengerbridge.config;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.messengerbridge.observe.BridgeMetrics;
 import com.messengerbridge.webhook.AsyncHttpEngine;
 import com.messengerbridge.webhook.BodyReader;
@@ -42,11 +41,6 @@ public final class WebhookConfiguration implements CamelConfiguration {
     @BindToRegistry("webhookEnvelopeReader")
     public WebhookEnvelopeReader webhookEnvelopeReader() {
         return new WebhookEnvelopeReader(OBJECTS);
-    }
-
-    @BindToRegistry("webhookObjectMapper")
-    public ObjectMapper webhookObjectMapper() {
-        return WebhookEnvelopeReader.objectMapper();
     }
 
     @BindToRegistry("brokerGate")

@@ -70,7 +70,7 @@ public final class EventClassifier implements Processor {
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
         WebhookEvent event = exchange.getMessage().getMandatoryBody(WebhookEvent.class);
-        String json = toJson(event.item());
+        String json = jsonOf(event);
         EventDescription description = describe(event, json);
         Message message = exchange.getMessage();
         message.setHeader(OBJECT, event.object());
@@ -93,7 +93,7 @@ public final class EventClassifier implements Processor {
     }
 
     public EventDescription describe(WebhookEvent event) {
-        return describe(event, toJson(event.item()));
+        return describe(event, jsonOf(event));
     }
 
     private EventDescription describe(WebhookEvent event, String json) {
@@ -245,9 +245,13 @@ public final class EventClassifier implements Processor {
         }
     }
 
-    private String toJson(JsonNode item) {
+    /** The item's JSON as Meta sent it, written from its tree only where the body's bytes are not at hand. */
+    private String jsonOf(WebhookEvent event) {
+        if (event.json() != null) {
+            return event.json();
+        }
         try {
-            return mapper.writeValueAsString(item);
+            return mapper.writeValueAsString(event.item());
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("a parsed JSON tree always serializes", impossible);
         }

@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param containerKey the entry key of the array that held the item
  * @param item         the item: a JSON object, except in an array the bridge does not know
+ * @param json         the item's JSON as Meta sent it; null when not read from a body
  */
-public record WebhookEvent(String object, String entryId, Long entryTime, String containerKey, JsonNode item) {
+public record WebhookEvent(String object, String entryId, Long entryTime, String containerKey, JsonNode item,
+        String json) {
 
     public WebhookEvent(String object, String entryId, Long entryTime, Container container, ObjectNode item) {
-        this(object, entryId, entryTime, container.key(), item);
+        this(object, entryId, entryTime, container.key(), item, null);
     }
 
     /** The kind of array that held the item. */

@@ -55,12 +55,12 @@ class WebhookEnvelopeReaderTest {
     }
 
     @Test
-    void readEnvelopeGivesTheRouteEveryEventOfEveryEntryToSplitAndTheirCount() throws Exception {
+    void readEnvelopeGivesTheRouteEveryEventOfEveryEntryToSplitAndTheirCount() {
         String body = "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"a\":1},{\"a\":2}]},"
                 + "{\"id\":\"2\",\"standby\":[{\"b\":1}]},{\"id\":\"3\",\"messaging\":[]}]}";
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
-        List<WebhookEvent> events = reader.readEnvelope(WebhookEnvelopeReader.objectMapper().readTree(body), exchange);
+        List<WebhookEvent> events = reader.readEnvelope(body.getBytes(StandardCharsets.UTF_8), exchange);
 
         assertThat(events).extracting(WebhookEvent::entryId).containsExactly("1", "1", "2");
         assertThat(events).extracting(event -> event.item().toString())
@@ -68,10 +68,32 @@ class WebhookEnvelopeReaderTest {
         assertThat(exchange.getProperty(WebhookEnvelopeReader.EVENT_COUNT)).isEqualTo(3);
     }
 
+    /**
+     * Each item keeps its JSON as Meta sent it, escapes and spacing included, whatever comes before it
+     * in the body: several-byte characters, a byte order mark, other entries and keys.
+     */
+    @Test
+    void keepsEachItemsJsonAsMetaSentIt() {
+        String first = "{\"sender\":{\"id\":\"1\"},\"message\":{\"text\":\"K\\u00e4se: https:\\/\\/x.example\"}}";
+        String second = "{ \"message\" : { \"text\" : \"Crème brûlée 😀 你好\", \"n\": [1, {\"a\": null}] } }";
+        String change = "{\"field\":\"feed\",\"value\":{\"item\":\"post\"}}";
+        String body = "\uFEFF{ \"entry\": [ {\"id\":\"é1\", \"time\": 5, \"messaging\": [ " + first + " ,\n " + second
+                + " ]}, {\"id\":\"2\",\"changes\":[" + change + "],\"hop\":[\"x\", 7]} ], \"object\": \"page\" }";
+
+        List<WebhookEvent> events = reader.read(body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(events).extracting(WebhookEvent::json).containsExactly(first, second, change, null, null);
+        assertThat(events.get(1).item().at("/message/text").asText()).isEqualTo("Crème brûlée 😀 你好");
+        assertThat(events.get(0).entryId()).isEqualTo("é1");
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', value = {
         "''                                                                       | 400",
         "{\"object\":\"page\",\"entry\":[                                           | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"a\":1}        | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"a\":1}]}]}}      | 400",
+        "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"a\":}]}]}        | 400",
         "{\"object\":\"page\",\"entry\":[]} trailing                                | 400",
         "\"page\"                                                                 | 400",
         "[]                                                                       | 400",
