@@ -65,6 +65,41 @@ class EventStoreTest {
         assertThat(texts("q.b")).containsExactly("3");
     }
 
+    /** The properties are set on the broker's message directly: JMS consumers read them as the JMS client set them. */
+    @Test
+    void eachPropertyReadsBackThroughJmsWithItsType() throws Exception {
+        Map<String, Object> properties = new java.util.LinkedHashMap<>(event("q.p", "1").properties());
+        properties.put("metaTimestamp", 1718035201150L);
+        properties.put("metaStandby", true);
+        stored(store, List.of(new EventStore.Pending("q.p", "1", properties)));
+
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Message message = session.createConsumer(session.createQueue("q.p")).receive(2000);
+            assertThat(message.getObjectProperty("metaTimestamp")).isEqualTo(1718035201150L);
+            assertThat(message.getObjectProperty("metaStandby")).isEqualTo(true);
+            assertThat(message.getStringProperty("JMSXGroupID")).isEqualTo("page:user");
+            assertThat(((org.apache.activemq.artemis.jms.client.ActiveMQMessage) message).getCoreMessage().getGroupID())
+                    .hasToString("page:user");
+            assertThat(message.getStringProperty("_AMQ_DUPL_ID")).isEqualTo("page:messages:1");
+            assertThat(message.getStringProperty("metaMid")).isEqualTo("1");
+        }
+    }
+
+    /** A name JMS would refuse (a route's header, say) fails the request as JMS would have: nothing stored. */
+    @Test
+    void aPropertyNameJmsRefusesIsNotStored() throws Exception {
+        for (String name : List.of("meta-field", "meta field", "AND", "JMS_ACTIVEMQ_x", "9meta")) {
+            Map<String, Object> properties = new java.util.HashMap<>(event("q.r", name).properties());
+            properties.put(name, "x");
+
+            assertThatThrownBy(() -> stored(store, List.of(new EventStore.Pending("q.r", name, properties))))
+                    .as(name).isInstanceOf(EventStore.EventsNotStoredException.class).hasMessageContaining(name);
+        }
+        assertThat(texts("q.r")).isEmpty();
+    }
+
     /** A retry that holds stored and new events: the transaction is refused, one by one keeps the new ones. */
     @Test
     void aRebatchedRetryStoresOnlyWhatIsNew() throws Exception {
