@@ -80,8 +80,8 @@ class EventStoreTest {
             assertThat(message.getObjectProperty("metaTimestamp")).isEqualTo(1718035201150L);
             assertThat(message.getObjectProperty("metaStandby")).isEqualTo(true);
             assertThat(message.getStringProperty("JMSXGroupID")).isEqualTo("page:user");
-            assertThat(((org.apache.activemq.artemis.jms.client.ActiveMQMessage) message).getCoreMessage().getGroupID())
-                    .hasToString("page:user");
+            assertThat(((org.apache.activemq.artemis.jms.client.ActiveMQMessage) message).getCoreMessage().getGroupID()
+                    .toString()).isEqualTo("page:user");
             assertThat(message.getStringProperty("_AMQ_DUPL_ID")).isEqualTo("page:messages:1");
             assertThat(message.getStringProperty("metaMid")).isEqualTo("1");
         }
