@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
-import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -403,12 +402,8 @@ public final class EventStore implements AutoCloseable {
         private void send(List<Pending> events) throws JMSException {
             for (Pending event : events) {
                 TextMessage message = session.createTextMessage(event.body());
-                if (message instanceof ActiveMQMessage artemis) {
-                    CoreProperties.put(artemis.getCoreMessage(), event.properties());
-                } else {
-                    for (Map.Entry<String, Object> property : event.properties().entrySet()) {
-                        message.setObjectProperty(property.getKey(), property.getValue());
-                    }
+                for (Map.Entry<String, Object> property : event.properties().entrySet()) {
+                    message.setObjectProperty(property.getKey(), property.getValue());
                 }
                 producer.send(queues.computeIfAbsent(event.queue(), this::queue), message, DeliveryMode.PERSISTENT,
                         Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);

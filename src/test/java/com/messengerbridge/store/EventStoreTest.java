@@ -65,7 +65,7 @@ class EventStoreTest {
         assertThat(texts("q.b")).containsExactly("3");
     }
 
-    /** The properties are set on the broker's message directly: JMS consumers read them as the JMS client set them. */
+    /** Each property reads back through JMS as it was set, with its type; the group is the broker's message group. */
     @Test
     void eachPropertyReadsBackThroughJmsWithItsType() throws Exception {
         Map<String, Object> properties = new java.util.LinkedHashMap<>(event("q.p", "1").properties());
