@@ -79,7 +79,7 @@ public final class BenchmarkMain {
 
                 double[] brokerAtCsRate = runs('E') ? brokerAtCsRate(artemis, broker) : null;
 
-                warmUp(bridge, broker);
+                warmUp(bridge, broker, runs('B'));
                 double a = runs('A') ? scenarioA(bridge, broker) : 0;
                 double b = runs('B') ? scenarioB(bridge, broker) : 0;
                 double c = runs('C') ? scenarioC(bridge, broker) : 0;
@@ -119,18 +119,23 @@ public final class BenchmarkMain {
     }
 
     /**
-     * Untimed load first, so every scenario meets a bridge whose code the JIT has compiled: a cold
-     * JVM on two shared cores serves a fraction of its rate for its first seconds.
+     * Untimed load first, so every scenario meets a bridge and a broker whose code the JIT has
+     * compiled: a cold JVM on two shared cores serves a fraction of its rate for its first seconds.
+     * Before B, half the connections send B's 100-event bodies: with A's one-event bodies alone, both
+     * compilers were still busy with B's path 12 s into B (48% of a core in the bridge, 56% in the
+     * broker). The scenarios of A's load alone (R, K, H) warm up with A's bodies alone.
      */
-    private void warmUp(BridgeProcess bridge, BrokerClient broker) throws Exception {
-        System.out.println("warm-up: 1-event POSTs, 8 connections, " + warmUpSeconds + " s (not counted)");
+    private void warmUp(BridgeProcess bridge, BrokerClient broker, boolean forB) throws Exception {
+        System.out.println("warm-up: " + (forB ? "1-event and 100-event" : "1-event") + " POSTs, 8 connections, "
+                + warmUpSeconds + " s (not counted)");
         Webhook webhook = new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
+            Supplier<String> bodies = forB && t % 2 == 1 ? this::pageOfHundredEvents : this::pageOfOneEvent;
             Thread thread = new Thread(() -> {
                 while (System.nanoTime() < end) {
-                    webhook.post(pageOfOneEvent().getBytes(StandardCharsets.UTF_8));
+                    webhook.post(bodies.get().getBytes(StandardCharsets.UTF_8));
                 }
             });
             thread.start();
@@ -238,7 +243,7 @@ public final class BenchmarkMain {
         try (BridgeProcess bridge = BridgeProcess.startFresh(name, BridgeProcess.env(
                 "BROKER_EMBEDDED_ACCEPTOR", acceptor, "WEBHOOK_LOG_LEVEL", "WARN"));
                 BrokerClient broker = new BrokerClient(acceptor, "", "")) {
-            warmUp(bridge, broker);
+            warmUp(bridge, broker, false);
             long count = 10_000L * seconds;
             Path file = signedBodies(letter.toLowerCase() + "-bodies.txt", count, bodies);
             String output = awaitOutput(wrk(bridge.httpPort(), file, 2, 64));
@@ -293,8 +298,8 @@ public final class BenchmarkMain {
                     ArtemisDistribution.PASSWORD, "WEBHOOK_LOG_LEVEL", "WARN");
             try (BridgeProcess first = BridgeProcess.startFresh("bench-ha-1", env);
                     BridgeProcess second = BridgeProcess.startFresh("bench-ha-2", env)) {
-                warmUp(first, broker);
-                warmUp(second, broker);
+                warmUp(first, broker, false);
+                warmUp(second, broker, false);
                 Path firstBodies = signedBodies("h1-bodies.txt", 5_000L * seconds);
                 Path secondBodies = signedBodies("h2-bodies.txt", 5_000L * seconds);
                 Process one = wrk(first.httpPort(), firstBodies, 1, 32);
