@@ -37,8 +37,11 @@ public record WebhookEvent(String object, String entryId, Long entryTime, String
             return key;
         }
 
+        /** values() copies its array at each call, and each event asks several times. */
+        private static final Container[] ALL = values();
+
         static Container of(String key) {
-            for (Container container : values()) {
+            for (Container container : ALL) {
                 if (key.equals(container.key)) {
                     return container;
                 }
