@@ -36,6 +36,7 @@ public final class BenchmarkMain {
 
     private final int seconds = Integer.getInteger("bench.seconds", 60);
     private final int batchSeconds = Integer.getInteger("bench.batch.seconds", 30);
+    /** B's events a request. */
     private static final int EVENTS_PER_BATCH = 100;
     private final int brokerSeconds = Integer.getInteger("bench.broker.seconds", 20);
     private final int warmUpSeconds = Integer.getInteger("bench.warmup.seconds", 20);
@@ -326,7 +327,7 @@ public final class BenchmarkMain {
      * A's: building and signing them during the run took the shared cores 20 to 41 µs an event.
      */
     private double scenarioB(BridgeProcess bridge, BrokerClient broker) throws Exception {
-        // room for 30,000 events a second, twice D's best transacted rate here
+        // room for 30,000 events a second, above the best transacted rate of D here (25,472)
         long bodies = 300L * batchSeconds;
         Path file = signedBodies("b-bodies.txt", bodies, this::pageOfHundredEvents);
         System.out.println("B: 100-event POSTs, 32 connections, " + batchSeconds + " s (wrk)");
@@ -338,7 +339,8 @@ public final class BenchmarkMain {
         double rate = run.rate() * EVENTS_PER_BATCH;
         String check = check(broker, run.acknowledged() * EVENTS_PER_BATCH, run.requests() <= bodies);
         rows.add(row("B", "100-event POSTs, 32 connections, " + batchSeconds + " s", fmt(rate) + " events/s, errors "
-                + run.errors() + ", p99 " + find(output, "(?m)^\\s*99%\\s+(\\S+)") + "; " + cpu.get().perEvent("an event", rate),
+                + run.errors() + ", p99 " + find(output, "(?m)^\\s*99%\\s+(\\S+)") + "; "
+                + cpu.get().perEvent("an event", rate),
                 "B / D >= 1", "in D's row; " + check));
         Files.delete(file);
         return rate;

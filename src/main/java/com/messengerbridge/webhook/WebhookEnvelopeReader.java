@@ -101,7 +101,8 @@ public final class WebhookEnvelopeReader {
             if (first == null) {
                 return null;
             }
-            JsonNode envelope = first == JsonToken.START_OBJECT ? envelope(parser, body, itemJson) : MAPPER.readTree(parser);
+            JsonNode envelope = first == JsonToken.START_OBJECT ? envelope(parser, body, itemJson)
+                    : MAPPER.readTree(parser);
             if (parser.nextToken() != null) {
                 throw WebhookRejectedException.badRequest("body is not JSON (content after the envelope)");
             }
@@ -117,7 +118,8 @@ public final class WebhookEnvelopeReader {
         ObjectNode envelope = MAPPER.createObjectNode();
         for (String name; (name = parser.nextFieldName()) != null; ) {
             boolean array = parser.nextToken() == JsonToken.START_ARRAY;
-            envelope.set(name, array && name.equals("entry") ? entries(parser, body, itemJson) : MAPPER.readTree(parser));
+            envelope.set(name, array && name.equals("entry") ? entries(parser, body, itemJson)
+                    : MAPPER.readTree(parser));
         }
         return envelope;
     }
