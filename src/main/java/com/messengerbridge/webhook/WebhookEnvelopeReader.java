@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
@@ -77,8 +78,8 @@ public final class WebhookEnvelopeReader {
     }
 
     Envelope check(byte[] body) {
-        Map<JsonNode, String> itemJson = new IdentityHashMap<>();
-        JsonNode envelope = parse(body, itemJson);
+        ItemLocator located = new ItemLocator(body);
+        JsonNode envelope = located.parse();
         String object = objectOf(envelope);
         JsonNode entries = envelope.get("entry");
         if (entries == null || !entries.isArray()) {
@@ -88,83 +89,91 @@ public final class WebhookEnvelopeReader {
         for (JsonNode entry : entries) {
             events += countEvents(entry, MAX_EVENTS - events);
         }
-        return new Envelope(object, entries, events, itemJson);
+        return new Envelope(object, entries, events, located.itemJson);
     }
 
     /**
-     * The body as a JSON tree, null when empty. Jackson builds the tree; this walks down to the
-     * items of the entries' arrays to note where each begins and ends in the body.
+     * Reads one body as a JSON tree. Jackson builds the tree; this walks down to the items of the
+     * entries' arrays to note where each begins and ends in the body.
      */
-    private static JsonNode parse(byte[] body, Map<JsonNode, String> itemJson) {
-        try (JsonParser parser = MAPPER.createParser(body)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                return null;
+    private static final class ItemLocator {
+        private final byte[] body;
+        /** The JSON of each item that is an object, as Meta sent it. */
+        final Map<JsonNode, String> itemJson = new IdentityHashMap<>();
+        private JsonParser parser;
+
+        ItemLocator(byte[] body) {
+            this.body = body;
+        }
+
+        /** The body's tree, null when empty; a body that is not JSON is a 400. */
+        JsonNode parse() {
+            try (JsonParser opened = MAPPER.createParser(body)) {
+                parser = opened;
+                JsonToken first = parser.nextToken();
+                if (first == null) {
+                    return null;
+                }
+                JsonNode envelope = first == JsonToken.START_OBJECT
+                        ? object(name -> name.equals("entry") ? this::entries : null)
+                        : MAPPER.readTree(parser);
+                if (parser.nextToken() != null) {
+                    throw WebhookRejectedException.badRequest("body is not JSON (content after the envelope)");
+                }
+                return envelope;
+            } catch (IOException failure) {
+                // not JSON, or nested far deeper than Meta's payloads
+                throw WebhookRejectedException.badRequest("body is not JSON (" + failure.getClass().getSimpleName()
+                        + ")");
             }
-            JsonNode envelope = first == JsonToken.START_OBJECT ? envelope(parser, body, itemJson)
-                    : MAPPER.readTree(parser);
-            if (parser.nextToken() != null) {
-                throw WebhookRejectedException.badRequest("body is not JSON (content after the envelope)");
+        }
+
+        /** Reads the array the parser is at. */
+        private interface ArrayReader {
+            ArrayNode read() throws IOException;
+        }
+
+        /** An object's fields: an array that {@code arrays} names a reader for is read by it, the rest as trees. */
+        private ObjectNode object(Function<String, ArrayReader> arrays) throws IOException {
+            ObjectNode object = MAPPER.createObjectNode();
+            for (String name; (name = parser.nextFieldName()) != null; ) {
+                boolean array = parser.nextToken() == JsonToken.START_ARRAY;
+                ArrayReader reader = array ? arrays.apply(name) : null;
+                object.set(name, reader != null ? reader.read() : MAPPER.readTree(parser));
             }
-            return envelope;
-        } catch (IOException failure) {
-            // not JSON, or nested far deeper than Meta's payloads
-            throw WebhookRejectedException.badRequest("body is not JSON (" + failure.getClass().getSimpleName() + ")");
+            return object;
         }
-    }
 
-    private static ObjectNode envelope(JsonParser parser, byte[] body, Map<JsonNode, String> itemJson)
-            throws IOException {
-        ObjectNode envelope = MAPPER.createObjectNode();
-        for (String name; (name = parser.nextFieldName()) != null; ) {
-            boolean array = parser.nextToken() == JsonToken.START_ARRAY;
-            envelope.set(name, array && name.equals("entry") ? entries(parser, body, itemJson)
-                    : MAPPER.readTree(parser));
-        }
-        return envelope;
-    }
-
-    private static ArrayNode entries(JsonParser parser, byte[] body, Map<JsonNode, String> itemJson)
-            throws IOException {
-        ArrayNode entries = MAPPER.createArrayNode();
-        for (JsonToken token; (token = next(parser)) != JsonToken.END_ARRAY; ) {
-            entries.add(token == JsonToken.START_OBJECT ? entry(parser, body, itemJson) : MAPPER.readTree(parser));
-        }
-        return entries;
-    }
-
-    private static ObjectNode entry(JsonParser parser, byte[] body, Map<JsonNode, String> itemJson)
-            throws IOException {
-        ObjectNode entry = MAPPER.createObjectNode();
-        for (String name; (name = parser.nextFieldName()) != null; ) {
-            entry.set(name, parser.nextToken() == JsonToken.START_ARRAY ? items(parser, body, itemJson)
-                    : MAPPER.readTree(parser));
-        }
-        return entry;
-    }
-
-    private static ArrayNode items(JsonParser parser, byte[] body, Map<JsonNode, String> itemJson)
-            throws IOException {
-        ArrayNode items = MAPPER.createArrayNode();
-        for (JsonToken token; (token = next(parser)) != JsonToken.END_ARRAY; ) {
-            long start = parser.currentTokenLocation().getByteOffset();
-            JsonNode item = MAPPER.readTree(parser);
-            long end = parser.currentLocation().getByteOffset();
-            if (token == JsonToken.START_OBJECT && body[(int) start] == '{' && body[(int) end - 1] == '}') {
-                itemJson.put(item, new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8));
+        private ArrayNode entries() throws IOException {
+            ArrayNode entries = MAPPER.createArrayNode();
+            for (JsonToken token; (token = next()) != JsonToken.END_ARRAY; ) {
+                entries.add(token == JsonToken.START_OBJECT ? object(name -> this::items) : MAPPER.readTree(parser));
             }
-            items.add(item);
+            return entries;
         }
-        return items;
-    }
 
-    /** The next token inside an array: the end of the body there is not JSON. */
-    private static JsonToken next(JsonParser parser) throws IOException {
-        JsonToken token = parser.nextToken();
-        if (token == null) {
-            throw new JsonEOFException(parser, null, "the body ends inside an array");
+        private ArrayNode items() throws IOException {
+            ArrayNode items = MAPPER.createArrayNode();
+            for (JsonToken token; (token = next()) != JsonToken.END_ARRAY; ) {
+                long start = parser.currentTokenLocation().getByteOffset();
+                JsonNode item = MAPPER.readTree(parser);
+                long end = parser.currentLocation().getByteOffset();
+                if (token == JsonToken.START_OBJECT && body[(int) start] == '{' && body[(int) end - 1] == '}') {
+                    itemJson.put(item, new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8));
+                }
+                items.add(item);
+            }
+            return items;
         }
-        return token;
+
+        /** The next token inside an array: the end of the body there is not JSON. */
+        private JsonToken next() throws IOException {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new JsonEOFException(parser, null, "the body ends inside an array");
+            }
+            return token;
+        }
     }
 
     /** The events of all the checked envelope's entries, in Meta's order. */
