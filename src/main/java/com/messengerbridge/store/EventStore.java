@@ -132,7 +132,11 @@ public final class EventStore implements AutoCloseable {
     }
 
     /** One event to store: its queue, its JSON, its JMS properties. */
-    record Pending(String queue, String body, Map<String, Object> properties) {
+    record Pending(String queue, String body, PropertyArrays properties) {
+
+        Pending(String queue, String body, Map<String, Object> properties) {
+            this(queue, body, PropertyArrays.of(properties));
+        }
 
         /** A copy for an HTTP sink's queue, not an event of its own. */
         boolean forSink() {
@@ -145,12 +149,8 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    /**
-     * A request's events, each once; the keys the broker tells duplicates by (queue and duplicate id);
-     * the future its route waits on.
-     */
-    private record Request(List<Pending> events, Set<List<String>> keys, CompletableFuture<Void> stored,
-            AtomicBoolean settled) {
+    /** A request's events, each once; the future its route waits on. */
+    private record Request(List<Pending> events, CompletableFuture<Void> stored, AtomicBoolean settled) {
 
         /**
          * The request's events, each once: the broker's duplicate check does not catch two copies in
@@ -165,7 +165,7 @@ public final class EventStore implements AutoCloseable {
                 }
             }
             List<Pending> events = repeats.isEmpty() ? delivered : List.copyOf(unique.values());
-            return new Request(events, unique.keySet(), new CompletableFuture<>(), new AtomicBoolean());
+            return new Request(events, new CompletableFuture<>(), new AtomicBoolean());
         }
 
         /** True for the first outcome only: stored, failed, or past the deadline. */
@@ -182,16 +182,18 @@ public final class EventStore implements AutoCloseable {
     /** In the routing table: this event, for the queue in {@value #DESTINATION}. */
     public void add(Exchange exchange, @ExchangeProperty(OUTBOX) List<Pending> outbox,
             @ExchangeProperty(DESTINATION) String destination) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        exchange.getMessage().getHeaders().forEach((name, value) -> {
+        Map<String, Object> headers = exchange.getMessage().getHeaders();
+        PropertyArrays.Builder stored = new PropertyArrays.Builder(headers.size());
+        headers.forEach((name, value) -> {
             if (name.startsWith("meta") || name.equals(EventProperties.GROUP_ID)
                     || name.equals(EventProperties.DUPLICATE_ID) || name.equals(EventProperties.TRACEPARENT)) {
-                properties.put(name, value);
+                stored.put(name, value);
             }
         });
+        PropertyArrays properties = stored.build();
         String body = exchange.getMessage().getBody(String.class);
         if (destination.startsWith(SINK_QUEUE_PREFIX)) {
-            properties.put(SinkMark.PROPERTY,
+            properties = properties.with(SinkMark.PROPERTY,
                     sinkMarks.of(destination.substring(SINK_QUEUE_PREFIX.length()), properties::get, body));
         }
         outbox.add(new Pending(destination, body, properties));
@@ -311,11 +313,14 @@ public final class EventStore implements AutoCloseable {
                 if (request.settled().get()) {
                     continue;
                 }
-                if (request.keys().stream().anyMatch(eventsInBatch::contains)) {
+                // the keys the broker tells duplicates by, worked out here rather than kept with each
+                // waiting request: those are what the young collections copy under load
+                List<List<String>> keys = request.events().stream().map(EventStore::key).toList();
+                if (keys.stream().anyMatch(eventsInBatch::contains)) {
                     carried = request;
                     break;
                 }
-                eventsInBatch.addAll(request.keys());
+                eventsInBatch.addAll(keys);
                 batch.add(request);
                 events += request.events().size();
                 if (events >= MAX_EVENTS_PER_COMMIT) {
@@ -402,8 +407,9 @@ public final class EventStore implements AutoCloseable {
         private void send(List<Pending> events) throws JMSException {
             for (Pending event : events) {
                 TextMessage message = session.createTextMessage(event.body());
-                for (Map.Entry<String, Object> property : event.properties().entrySet()) {
-                    message.setObjectProperty(property.getKey(), property.getValue());
+                PropertyArrays properties = event.properties();
+                for (int i = 0; i < properties.size(); i++) {
+                    message.setObjectProperty(properties.name(i), properties.value(i));
                 }
                 producer.send(queues.computeIfAbsent(event.queue(), this::queue), message, DeliveryMode.PERSISTENT,
                         Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);
