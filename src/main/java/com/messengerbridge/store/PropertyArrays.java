@@ -27,9 +27,6 @@ final class PropertyArrays extends AbstractMap<String, Object> {
 
     /** The same properties, in the map's order. */
     static PropertyArrays of(Map<String, Object> properties) {
-        if (properties instanceof PropertyArrays arrays) {
-            return arrays;
-        }
         Builder builder = new Builder(properties.size());
         properties.forEach(builder::put);
         return builder.build();
