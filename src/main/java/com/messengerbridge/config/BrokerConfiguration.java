@@ -5,6 +5,9 @@ import com.messengerbridge.observe.EventViewer;
 import com.messengerbridge.sink.SinkMark;
 import com.messengerbridge.store.EventStore;
 import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -27,6 +30,14 @@ public final class BrokerConfiguration implements CamelConfiguration {
      * costing the broker a commit, on cores the broker shares with the requests.
      */
     private static final int STORE_COMMITTERS = 2;
+    /** The Netty connector parameter that holds a connection's writes until they are flushed. */
+    static final String BATCH_DELAY = TransportConstants.BATCH_DELAY;
+    /**
+     * How long a write may wait for a flush before Artemis's flusher sends it anyway. Every commit
+     * flushes, so this is only a safety net; a short delay made the flusher run every millisecond and
+     * split transactions into many small writes (docs/benchmark.md).
+     */
+    private static final long FLUSH_UNFLUSHED_WRITES_MILLIS = 1000;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -76,16 +87,28 @@ public final class BrokerConfiguration implements CamelConfiguration {
             return artemisConnectionFactory(url, user, password, callTimeoutMillis);
         }
 
-        /**
-         * The store's connections: every send is inside a transaction, so none needs to wait for its
-         * own confirmation; the commit is the one call that waits, and it fails if any send of the
-         * transaction did. Blocking sends would cost a broker round trip per event.
-         */
         ActiveMQConnectionFactory transactedConnectionFactory() {
-            ActiveMQConnectionFactory transacted = connectionFactory();
-            transacted.setBlockOnDurableSend(false);
-            return transacted;
+            return BrokerConfiguration.transactedConnectionFactory(connectionFactory());
         }
+    }
+
+    /**
+     * The store's connections: every send is inside a transaction, so none needs to wait for its own
+     * confirmation; the commit is the one call that waits, and it fails if any send of the
+     * transaction did. Blocking sends would cost a broker round trip per event. Over TCP, the sends
+     * of a transaction wait in the connection's buffer and go to the socket in one write with their
+     * commit, which flushes it, instead of one write (and one broker wake-up) each; a URL that sets
+     * {@code batchDelay} keeps its own.
+     */
+    static ActiveMQConnectionFactory transactedConnectionFactory(ActiveMQConnectionFactory factory) {
+        factory.setBlockOnDurableSend(false);
+        TransportConfiguration[] connectors = factory.getStaticConnectors();
+        for (TransportConfiguration connector : connectors == null ? new TransportConfiguration[0] : connectors) {
+            if (NettyConnectorFactory.class.getName().equals(connector.getFactoryClassName())) {
+                connector.getParams().putIfAbsent(BATCH_DELAY, FLUSH_UNFLUSHED_WRITES_MILLIS);
+            }
+        }
+        return factory;
     }
 
     /** The pooled connections the sink routes (camel-jms) consume and send through. */
