@@ -384,7 +384,7 @@ abstract class BridgeContract {
         assertThat(delta(before, after, "bridge_store_commit_seconds_count")).as("the first delivery's transaction")
                 .isGreaterThanOrEqualTo(1);
         assertThat(after.value("bridge_webhook_in_flight")).isZero();
-        assertThat(after.value("bridge_webhook_in_flight_limit")).isEqualTo(128);
+        assertThat(after.value("bridge_webhook_in_flight_limit")).isEqualTo(256);
         assertThat(after.has("camel_exchanges_total", "routeId", "webhook-receive")).as("Camel's route meters").isTrue();
         assertThat(after.has("camel_exchanges_total", "routeId", "event-routing"))
                 .as("the routing table runs once per event: untimed (metrics.untimed-routes)").isFalse();
