@@ -9,6 +9,8 @@ import com.messengerbridge.webhook.InFlightLimit;
 import com.messengerbridge.webhook.SignatureVerifier;
 import com.messengerbridge.webhook.SubscriptionVerifier;
 import com.messengerbridge.webhook.WebhookEnvelopeReader;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +56,17 @@ public final class WebhookConfiguration implements CamelConfiguration {
             @PropertyInject("meta.own-app-ids") String ownAppIds) {
         return new EventClassifier(Map.of("page", page, "instagram", instagram),
                 Set.copyOf(Settings.items(ownAppIds)));
+    }
+
+    /**
+     * Vert.x under both HTTP servers (webhook and management) serves no files: without this it
+     * makes a {@code vertx-cache-*} folder in the temporary folder at start, which a killed bridge
+     * leaves behind, one more at every restart. platform-http takes these options from the registry.
+     */
+    @BindToRegistry("vertxOptions")
+    public VertxOptions vertxOptions() {
+        return new VertxOptions().setFileSystemOptions(new FileSystemOptions()
+                .setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
     }
 
     /** What needs more than a setting: the signature check's secrets and meters, and the HTTP engine. */

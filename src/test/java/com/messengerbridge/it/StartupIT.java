@@ -149,6 +149,27 @@ class StartupIT {
         assertThat(log).doesNotContain("\tat ");
     }
 
+    /** A bridge killed with SIGKILL runs no clean-up: what it put in the temporary folder stays, restart after restart. */
+    @Test
+    void aKilledBridgeLeavesNothingInTheTemporaryFolder() throws Exception {
+        Path temporary = Path.of("target/it/temporary-folder/tmp").toAbsolutePath();
+        ArtemisDistribution.deleteRecursively(temporary);
+        Files.createDirectories(temporary);
+        try (BridgeProcess bridge = BridgeProcess.startFresh("temporary-folder", Map.of("BROKER_EMBEDDED_ACCEPTOR", "",
+                "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + temporary))) {
+            byte[] body = Events.page(Events.message("7800000000000002", "m_temporary_1", 1718080000000L, "hello"))
+                    .getBytes(StandardCharsets.UTF_8);
+
+            assertThat(new Webhook(bridge.httpPort(), BridgeProcess.APP_SECRET).post(body).statusCode()).isEqualTo(200);
+            assertThat(bridge.log()).contains("Picked up JAVA_TOOL_OPTIONS: -Djava.io.tmpdir=" + temporary);
+            bridge.kill();
+        }
+
+        try (var left = Files.list(temporary)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     /** The bridge exits 1 at start, and its log says why; returns the log. */
     private static String assertRefusesToStart(String name, Map<String, String> settings, String reason)
             throws Exception {
