@@ -400,6 +400,7 @@ public final class BenchmarkMain {
                 cWarmUpSeconds + seconds + 1);
         long interval = TimeUnit.MILLISECONDS.toNanos(1);
         long start = System.nanoTime();
+        java.time.Instant startedAt = java.time.Instant.now();
         // the bridge's own timing of the counted requests, to tell its time from the generator's and the network's
         java.util.concurrent.CompletableFuture<Metrics> countedFrom = new java.util.concurrent.CompletableFuture<>();
         try {
@@ -451,9 +452,11 @@ public final class BenchmarkMain {
                 "bridge_webhook_reply_seconds", List.of("0.01", "0.05"), "status", "200")
                 + "; its commits on the broker: " + shares(countedFrom.get(), countedTo, "bridge_store_commit_seconds",
                 List.of("0.005", "0.01", "0.05")));
-        StringBuilder timeline = new StringBuilder("second\tslowest reply (ms)\n");
+        // each second's start as the clock tells it, to line up with GC logs decorated with 'time'
+        StringBuilder timeline = new StringBuilder("second\tslowest reply (ms)\tstarted (UTC)\n");
         for (int second = 0; second < cWarmUpSeconds + seconds; second++) {
-            timeline.append(second).append('\t').append(slowestBySecond.get(second) / 1_000_000).append('\n');
+            timeline.append(second).append('\t').append(slowestBySecond.get(second) / 1_000_000).append('\t')
+                    .append(startedAt.plusSeconds(second)).append('\n');
         }
         Files.writeString(WORK.resolve("c-timeline.tsv"), timeline);
         consumerSession.close();

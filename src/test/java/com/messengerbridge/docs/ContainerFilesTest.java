@@ -34,11 +34,23 @@ class ContainerFilesTest {
         settings = Settings.declared();
     }
 
+    /** What the brokers' JVM gets on top of the image's settings: short collector pauses (docs/benchmark.md). */
+    static final String BROKER_JAVA_ARGS_APPEND = "-XX:MaxGCPauseMillis=10";
+
     @Test
     void theBrokerIsArtemis244() {
         assertThat(service("artemis").get("image").toString()).matches("apache/activemq-artemis:2\\.44\\.\\d+");
         assertThat(strings(service("artemis"), "ports")).contains("61616:61616");
         assertThat(documentation).contains(service("artemis").get("image").toString());
+    }
+
+    @Test
+    void everyBrokerRunsWithShortCollectorPauses() {
+        for (String broker : List.of("artemis", "artemis-primary", "artemis-backup")) {
+            assertThat(map(service(broker), "environment")).as(broker)
+                    .containsEntry("JAVA_ARGS_APPEND", BROKER_JAVA_ARGS_APPEND);
+        }
+        assertThat(documentation).contains("MaxGCPauseMillis=10");
     }
 
     @Test

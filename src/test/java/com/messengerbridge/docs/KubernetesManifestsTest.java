@@ -105,6 +105,11 @@ class KubernetesManifestsTest {
         assertThat(brokerUrl).isEqualTo("tcp://artemis:" + brokerPort.get("port"));
         assertThat(list(podSpec(artemis), "containers").get(0).get("image").toString())
                 .matches("apache/activemq-artemis:2\\.44\\.\\d+");
+        // the broker's collector set as the compose file sets it
+        assertThat(list(list(podSpec(artemis), "containers").get(0), "env")).anySatisfy(variable -> {
+            assertThat(variable.get("name")).isEqualTo("JAVA_ARGS_APPEND");
+            assertThat(variable.get("value")).isEqualTo(ContainerFilesTest.BROKER_JAVA_ARGS_APPEND);
+        });
     }
 
     @Test

@@ -12,8 +12,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * The standalone Artemis distribution that the build unpacks into {@code target/}: a broker
- * instance created with login required and persistence on, run as its own process, and stopped
- * (or killed) by the tests.
+ * instance created with login required and persistence on, run as its own process with the JVM
+ * setting that docker-compose.yml gives its brokers, and stopped (or killed) by the tests.
  */
 final class ArtemisDistribution implements AutoCloseable {
 
@@ -115,7 +115,10 @@ final class ArtemisDistribution implements AutoCloseable {
     private void launch() throws IOException {
         Path log = instance.resolve("log/console.log");
         Files.createDirectories(log.getParent());
-        process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run")
+        ProcessBuilder broker = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run");
+        // as docker-compose.yml runs its brokers: the instance's start script appends this to its JVM's options
+        broker.environment().put("JAVA_ARGS_APPEND", "-XX:MaxGCPauseMillis=10");
+        process = broker
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

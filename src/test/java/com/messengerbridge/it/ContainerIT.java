@@ -118,6 +118,8 @@ class ContainerIT {
                     .containsPattern("(?m)^10001\\s+java$").doesNotContainPattern("(?m)^0\\s");
             assertThat(podman.podman("inspect", "-f", "{{.State.Health.Status}}", podman.container(BRIDGE)))
                     .contains("healthy");
+            assertThat(podman.podman("top", podman.container(BROKER), "args")).as("the broker's JVM")
+                    .contains("-XX:MaxGCPauseMillis=10");
 
             routeEditTakesEffectAfterARestart(meta);
             storedEventsOutliveABrokerRestart(meta);
