@@ -20,6 +20,8 @@ final class ArtemisDistribution implements AutoCloseable {
     static final String USER = "bridge";
     static final String PASSWORD = "bridge-test-password";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** What docker-compose.yml gives its brokers' JVM, through the instance script's {@code JAVA_ARGS_APPEND}. */
+    static final String COMPOSE_JAVA_ARGS_APPEND = "-XX:MaxGCPauseMillis=10";
 
     private final Path instance;
     private final int port;
@@ -116,8 +118,7 @@ final class ArtemisDistribution implements AutoCloseable {
         Path log = instance.resolve("log/console.log");
         Files.createDirectories(log.getParent());
         ProcessBuilder broker = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run");
-        // as docker-compose.yml runs its brokers: the instance's start script appends this to its JVM's options
-        broker.environment().put("JAVA_ARGS_APPEND", "-XX:MaxGCPauseMillis=10");
+        broker.environment().put("JAVA_ARGS_APPEND", COMPOSE_JAVA_ARGS_APPEND);
         process = broker
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
