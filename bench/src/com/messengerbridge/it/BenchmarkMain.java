@@ -42,7 +42,11 @@ public final class BenchmarkMain {
     private final int warmUpSeconds = Integer.getInteger("bench.warmup.seconds", 20);
     private final int cWarmUpSeconds = Integer.getInteger("bench.c.warmup.seconds", 15);
     /** Which scenarios run, e.g. "C" to look at latency alone; M and S always come with the bridge. */
-    private final String scenarios = System.getProperty("bench.scenarios", "ABCDEHRK").toUpperCase();
+    private final String scenarios = System.getProperty("bench.scenarios", "ABCDEFHRK").toUpperCase();
+    /** What bin/messenger-bridge gives the bridge's JVM when BROKER_URL is set, for F's bare receiver. */
+    private static final String BARE_RECEIVER_JAVA_OPTIONS = "-Dio.netty.allocator.maxOrder=7 -Xms96m -Xmx96m"
+            + " -XX:MaxMetaspaceSize=96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -Xss512k"
+            + " -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000";
     private final List<String[]> rows = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     /** The standalone broker of A to E, for its CPU use. */
@@ -66,6 +70,8 @@ public final class BenchmarkMain {
                     "BROKER_USER", ArtemisDistribution.USER, "BROKER_PASSWORD", ArtemisDistribution.PASSWORD,
                     "WEBHOOK_LOG_LEVEL", "WARN"));
             long readyMillis = awaitReady(bridge, spawned);
+            double a = 0;
+            double c = 0;
             try {
                 BrokerRun brokerBlocking = BrokerRun.NONE;
                 BrokerRun brokerTransacted = BrokerRun.NONE;
@@ -81,9 +87,9 @@ public final class BenchmarkMain {
                 double[] brokerAtCsRate = runs('E') ? brokerAtCsRate(artemis, broker) : null;
 
                 warmUp(bridge, broker, runs('B'));
-                double a = runs('A') ? scenarioA(bridge, broker) : 0;
+                a = runs('A') ? scenarioA(bridge, broker) : 0;
                 double b = runs('B') ? scenarioB(bridge, broker) : 0;
-                double c = runs('C') ? scenarioC(bridge, broker) : 0;
+                c = runs('C') ? scenarioC(bridge, broker) : 0;
                 if (brokerAtCsRate != null) {
                     rows.add(row("E", "broker alone at C's rate: 1,000 durable sends/s, a consumer reading",
                             String.format("send to confirmation p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
@@ -105,6 +111,9 @@ public final class BenchmarkMain {
                         readyMillis <= 2500 ? "met" : "MISSED"));
             } finally {
                 bridge.close();
+            }
+            if (runs('F')) {
+                scenarioF(artemis, broker, a, c);
             }
         }
         if (runs('R')) {
@@ -356,11 +365,104 @@ public final class BenchmarkMain {
     }
 
     /**
-     * C: a fixed 1,000 POSTs/s, open loop: latency counted from each request's intended send time.
-     * Bodies are built and signed beforehand, and sent with Vert.x's Netty client (up to 256
-     * connections): the JDK's HTTP client took as much CPU as the bridge, on the same two cores.
+     * C: a fixed 1,000 POSTs/s, open loop, with a consumer reading (see {@link #openLoop}); the bridge
+     * times its own replies and commits over the counted seconds, to tell its time from the generator's.
      */
     private double scenarioC(BridgeProcess bridge, BrokerClient broker) throws Exception {
+        System.out.println("C: 1,000 POSTs/s for " + cWarmUpSeconds + " s (not counted), then " + seconds
+                + " s, open loop");
+        // the scrape at the start of the counted seconds (below) must be a warm one, as a monitor's
+        // scrapes are: the first of a process took 120 ms of the bridge's CPU, and stalled the first
+        // counted second by 373 and 412 ms in two runs: 1.3% of the counted requests, and so C's p99
+        Metrics.scrape(bridge.managementPort());
+        java.util.concurrent.CompletableFuture<Metrics> countedFrom = new java.util.concurrent.CompletableFuture<>();
+        OpenLoopRun run = openLoop(bridge.httpPort(), broker, () -> {
+            try {
+                countedFrom.complete(Metrics.scrape(bridge.managementPort()));
+            } catch (Exception failure) {
+                countedFrom.completeExceptionally(failure);
+            }
+        });
+        Metrics countedTo = Metrics.scrape(bridge.managementPort());
+        System.out.println("C as the bridge timed its replies: " + shares(countedFrom.get(), countedTo,
+                "bridge_webhook_reply_seconds", List.of("0.01", "0.05"), "status", "200")
+                + "; its commits on the broker: " + shares(countedFrom.get(), countedTo, "bridge_store_commit_seconds",
+                List.of("0.005", "0.01", "0.05")));
+        Files.writeString(WORK.resolve("c-timeline.tsv"), run.timeline());
+        String check = check(broker, run.acknowledged(), run.consumed(), true);
+        double p99 = run.percentile(99);
+        double p999 = run.percentile(99.9);
+        rows.add(row("C", "1,000 POSTs/s open loop, " + seconds + " s", run.result(), "p99 <= 10 ms, p99.9 <= 50 ms",
+                (p99 <= 10 && p999 <= 50 ? "met" : "MISSED") + "; " + check));
+        return p99;
+    }
+
+    /**
+     * F: what the bridge's own libraries do on this machine without Camel or the bridge's store
+     * ({@link BareReceiver}), under A's load and then C's, on the broker of A to E, started with the
+     * memory settings that {@code bin/messenger-bridge} gives the bridge. The floor under A and C here:
+     * what the bridge adds is A and C against F.
+     */
+    private void scenarioF(ArtemisDistribution artemis, BrokerClient broker, double bridgeA, double bridgeP99)
+            throws Exception {
+        int port = 1337 + PORT_OFFSET + 7;
+        Path log = WORK.resolve("bare-receiver.log");
+        ProcessBuilder start = new ProcessBuilder(java.util.stream.Stream.of(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                List.of(BARE_RECEIVER_JAVA_OPTIONS.split(" ")),
+                List.of("-cp", System.getProperty("java.class.path"), BareReceiver.class.getName(),
+                        Integer.toString(port), artemis.url(), ArtemisDistribution.USER, ArtemisDistribution.PASSWORD,
+                        BridgeProcess.APP_SECRET)).flatMap(List::stream).toList())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        start.environment().put("MALLOC_ARENA_MAX", "2");
+        Process receiver = start.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains("listening")) {
+                if (!receiver.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the bare receiver did not start: see " + log);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            System.out.println("F: the bare receiver, 1-event POSTs, 64 connections, " + seconds + " s (wrk)");
+            Path file = signedBodies("f-bodies.txt", 20_000L * seconds);
+            // its warm-up, as the bridge's: the same load, not counted
+            awaitOutput(wrk(port, file, 2, 64, warmUpSeconds));
+            broker.purge(QUEUE);
+            Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+            processes.put("bare receiver", receiver.toHandle());
+            processes.put("broker", brokerProcess);
+            Process wrk = wrk(port, file, 2, 64);
+            processes.put("wrk", wrk.toHandle());
+            var cpu = CpuUse.middleOf(processes, seconds);
+            WrkRun a = WrkRun.of(awaitOutput(wrk));
+            String checkA = check(broker, a.acknowledged(), a.requests() <= 20_000L * seconds);
+            Files.delete(file);
+            rows.add(row("F", "bare receiver (Vert.x, Jackson, Artemis client; no Camel), A's load",
+                    fmt(a.rate()) + " req/s, errors " + a.errors() + "; " + cpu.get().perEvent("a request", a.rate()),
+                    "", "bridge A / F = " + ratio(bridgeA, a.rate()) + "; " + checkA));
+            System.out.println("F: the bare receiver, 1,000 POSTs/s for " + cWarmUpSeconds + " s (not counted), then "
+                    + seconds + " s, open loop");
+            OpenLoopRun c = openLoop(port, broker, () -> { });
+            String checkC = check(broker, c.acknowledged(), c.consumed(), true);
+            rows.add(row("F", "bare receiver, C's load", c.result(), "",
+                    "bridge C p99 / F p99 = " + ratio(bridgeP99, c.percentile(99)) + "; " + checkC));
+        } finally {
+            receiver.destroy();
+            receiver.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A fixed 1,000 POSTs/s, open loop: latency counted from each request's intended send time. Bodies
+     * are built and signed beforehand, and sent with Vert.x's Netty client (up to 256 connections): the
+     * JDK's HTTP client took as much CPU as the bridge, on the same two cores. A consumer reads the
+     * events as they are stored, as in production: a queue that only grows makes the broker's heap
+     * grow, and its collector's pauses would be the figure.
+     *
+     * @param atCountedStart runs, on its own thread, as the first counted request is due
+     */
+    private OpenLoopRun openLoop(int port, BrokerClient broker, Runnable atCountedStart) throws Exception {
         // the first seconds open the client's connections and compile both sides' code for them: not counted
         long warmUp = 1000L * cWarmUpSeconds;
         long total = warmUp + 1000L * seconds;
@@ -371,18 +473,10 @@ public final class BenchmarkMain {
             bodies.add(body);
             signatures.add(Webhook.sign(BridgeProcess.APP_SECRET, body));
         }
-        System.out.println("C: 1,000 POSTs/s for " + cWarmUpSeconds + " s (not counted), then " + seconds
-                + " s, open loop");
-        // a consumer reads the events as they are stored, as in production: a queue that only grows
-        // makes the broker's heap grow, and its collector's pauses would be the figure
         AtomicLong consumed = new AtomicLong();
         jakarta.jms.Session consumerSession = broker.newSession();
         jakarta.jms.MessageConsumer consumer = consumerSession.createConsumer(consumerSession.createQueue(QUEUE));
         consumer.setMessageListener(message -> consumed.incrementAndGet());
-        // the scrape at the start of the counted seconds (below) must be a warm one, as a monitor's
-        // scrapes are: the first of a process took 120 ms of the bridge's CPU, and stalled the first
-        // counted second by 373 and 412 ms in two runs: 1.3% of the counted requests, and so C's p99
-        Metrics.scrape(bridge.managementPort());
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         io.vertx.core.http.HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
                 .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_1_1).setKeepAlive(true)
@@ -401,24 +495,16 @@ public final class BenchmarkMain {
         long interval = TimeUnit.MILLISECONDS.toNanos(1);
         long start = System.nanoTime();
         java.time.Instant startedAt = java.time.Instant.now();
-        // the bridge's own timing of the counted requests, to tell its time from the generator's and the network's
-        java.util.concurrent.CompletableFuture<Metrics> countedFrom = new java.util.concurrent.CompletableFuture<>();
         try {
             for (int i = 0; i < total; i++) {
                 long intended = start + i * interval;
                 if (i == warmUp) {
-                    java.util.concurrent.CompletableFuture.runAsync(() -> {
-                        try {
-                            countedFrom.complete(Metrics.scrape(bridge.managementPort()));
-                        } catch (Exception failure) {
-                            countedFrom.completeExceptionally(failure);
-                        }
-                    });
+                    java.util.concurrent.CompletableFuture.runAsync(atCountedStart);
                 }
                 LockSupport.parkNanos(intended - System.nanoTime());
                 io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(bodies.get(i));
                 String signature = signatures.get(i);
-                client.request(io.vertx.core.http.HttpMethod.POST, bridge.httpPort(), "127.0.0.1", "/webhook")
+                client.request(io.vertx.core.http.HttpMethod.POST, port, "127.0.0.1", "/webhook")
                         .compose(request -> request.putHeader("Content-Type", "application/json")
                                 .putHeader("X-Hub-Signature-256", signature).send(body)
                                 .compose(response -> response.body().map(ignored -> response.statusCode())))
@@ -445,30 +531,30 @@ public final class BenchmarkMain {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
         if (!errorKinds.isEmpty()) {
-            System.out.println("C errors: " + errorKinds);
+            System.out.println("errors: " + errorKinds);
         }
-        Metrics countedTo = Metrics.scrape(bridge.managementPort());
-        System.out.println("C as the bridge timed its replies: " + shares(countedFrom.get(), countedTo,
-                "bridge_webhook_reply_seconds", List.of("0.01", "0.05"), "status", "200")
-                + "; its commits on the broker: " + shares(countedFrom.get(), countedTo, "bridge_store_commit_seconds",
-                List.of("0.005", "0.01", "0.05")));
+        consumerSession.close();
         // each second's start as the clock tells it, to line up with GC logs decorated with 'time'
         StringBuilder timeline = new StringBuilder("second\tslowest reply (ms)\tstarted (UTC)\n");
         for (int second = 0; second < cWarmUpSeconds + seconds; second++) {
             timeline.append(second).append('\t').append(slowestBySecond.get(second) / 1_000_000).append('\t')
                     .append(startedAt.plusSeconds(second)).append('\n');
         }
-        Files.writeString(WORK.resolve("c-timeline.tsv"), timeline);
-        consumerSession.close();
-        String check = check(broker, acknowledged.get(), consumed.get(), true);
-        double p99 = latency.getValueAtPercentile(99) / 1e6;
-        double p999 = latency.getValueAtPercentile(99.9) / 1e6;
-        rows.add(row("C", "1,000 POSTs/s open loop, " + seconds + " s", "p50 " + millis(latency.getValueAtPercentile(50))
-                + ", p99 " + millis(latency.getValueAtPercentile(99)) + ", p99.9 "
-                + millis(latency.getValueAtPercentile(99.9)) + ", max " + millis(latency.getMaxValue())
-                + ", errors " + errors.get(), "p99 <= 10 ms, p99.9 <= 50 ms",
-                (p99 <= 10 && p999 <= 50 ? "met" : "MISSED") + "; " + check));
-        return p99;
+        return new OpenLoopRun(latency, acknowledged.get(), consumed.get(), errors.get(), timeline.toString());
+    }
+
+    /** An open loop's counted latencies, and what the broker was given and read. */
+    private record OpenLoopRun(Histogram latency, long acknowledged, long consumed, long errors, String timeline) {
+
+        double percentile(double percentile) {
+            return latency.getValueAtPercentile(percentile) / 1e6;
+        }
+
+        String result() {
+            return "p50 " + millis(latency.getValueAtPercentile(50)) + ", p99 "
+                    + millis(latency.getValueAtPercentile(99)) + ", p99.9 " + millis(latency.getValueAtPercentile(99.9))
+                    + ", max " + millis(latency.getMaxValue()) + ", errors " + errors;
+        }
     }
 
     /**
