@@ -39,7 +39,7 @@ public final class BareReceiver {
     private final Connection connection;
     private final String queue;
     private final SecretKeySpec key;
-    /** JMS sessions are single-threaded: one a Vert.x event loop, which never blocks on them. */
+    /** JMS sessions are single-threaded: one for each Vert.x event loop, which sends without waiting. */
     private final ThreadLocal<MessageProducer> producers;
     private final ThreadLocal<Session> sessions = new ThreadLocal<>();
     private final ThreadLocal<Mac> macs;
