@@ -30,7 +30,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * any send failed. It keeps the bridge's promise for a request's events one by one, not its
  * transaction: nothing here counts duplicates, routes by type, or bounds what is in flight.
  *
- * <p>Arguments: HTTP port, broker URL, user, password, app secret.
+ * <p>Started by {@code bin/messenger-bridge}, so with the bridge's own JVM settings, and configured as
+ * the bridge is: {@code HTTP_PORT}, {@code BROKER_URL}, {@code BROKER_USER}, {@code BROKER_PASSWORD},
+ * {@code META_APP_SECRET}.
  */
 public final class BareReceiver {
 
@@ -53,14 +55,15 @@ public final class BareReceiver {
     }
 
     public static void main(String... args) throws Exception {
-        int port = Integer.parseInt(args[0]);
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(args[1], args[2], args[3]);
+        int port = Integer.parseInt(System.getenv("HTTP_PORT"));
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(System.getenv("BROKER_URL"),
+                System.getenv("BROKER_USER"), System.getenv("BROKER_PASSWORD"));
         // without a confirmation window the client calls a CompletionListener as soon as it has sent,
         // before the broker has stored anything; with one, once the broker confirms the stored send
         factory.setConfirmationWindowSize(1024 * 1024);
         Connection connection = factory.createConnection();
         connection.start();
-        BareReceiver receiver = new BareReceiver(connection, "messenger.messages", args[4]);
+        BareReceiver receiver = new BareReceiver(connection, "messenger.messages", System.getenv("META_APP_SECRET"));
         Vertx.vertx().createHttpServer().requestHandler(receiver::handle).listen(port)
                 .toCompletionStage().toCompletableFuture().join();
         System.out.println("bare receiver listening on " + port);

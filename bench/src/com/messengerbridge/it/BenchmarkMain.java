@@ -43,10 +43,6 @@ public final class BenchmarkMain {
     private final int cWarmUpSeconds = Integer.getInteger("bench.c.warmup.seconds", 15);
     /** Which scenarios run, e.g. "C" to look at latency alone; M and S always come with the bridge. */
     private final String scenarios = System.getProperty("bench.scenarios", "ABCDEFHRK").toUpperCase();
-    /** What bin/messenger-bridge gives the bridge's JVM when BROKER_URL is set, for F's bare receiver. */
-    private static final String BARE_RECEIVER_JAVA_OPTIONS = "-Dio.netty.allocator.maxOrder=7 -Xms96m -Xmx96m"
-            + " -XX:MaxMetaspaceSize=96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -Xss512k"
-            + " -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000";
     /** F's bodies for each second of A's load: above the bare receiver's best rate here (about 12,000 a second). */
     private static final long F_BODIES_A_SECOND = 15_000;
     private final List<String[]> rows = new ArrayList<>();
@@ -401,22 +397,22 @@ public final class BenchmarkMain {
 
     /**
      * F: what the bridge's own libraries do on this machine without Camel or the bridge's store
-     * ({@link BareReceiver}), under A's load and then C's, on the broker of A to E, started with the
-     * memory settings that {@code bin/messenger-bridge} gives the bridge. The floor under A and C here:
+     * ({@link BareReceiver}), under A's load and then C's, on the broker of A to E, started by
+     * {@code bin/messenger-bridge} as the bridge is. The floor under A and C here:
      * what the bridge adds is A and C against F.
      */
     private void scenarioF(ArtemisDistribution artemis, BrokerClient broker, double bridgeA, double bridgeP99)
             throws Exception {
         int port = 1337 + PORT_OFFSET + 7;
         Path log = WORK.resolve("bare-receiver.log");
-        ProcessBuilder start = new ProcessBuilder(java.util.stream.Stream.of(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                List.of(BARE_RECEIVER_JAVA_OPTIONS.split(" ")),
-                List.of("-cp", System.getProperty("java.class.path"), BareReceiver.class.getName(),
-                        Integer.toString(port), artemis.url(), ArtemisDistribution.USER, ArtemisDistribution.PASSWORD,
-                        BridgeProcess.APP_SECRET)).flatMap(List::stream).toList())
+        // bin/messenger-bridge starts it, with the JVM settings it gives the bridge with BROKER_URL
+        ProcessBuilder start = new ProcessBuilder(Path.of("bin/messenger-bridge").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        start.environment().put("MALLOC_ARENA_MAX", "2");
+        Map<String, String> environment = start.environment();
+        environment.keySet().removeIf(key -> key.equals("JAVA_OPTS") || key.equals("MALLOC_ARENA_MAX"));
+        environment.putAll(Map.of("BRIDGE_JAR", bareReceiverJar().toString(), "HTTP_PORT", Integer.toString(port),
+                "BROKER_URL", artemis.url(), "BROKER_USER", ArtemisDistribution.USER,
+                "BROKER_PASSWORD", ArtemisDistribution.PASSWORD, "META_APP_SECRET", BridgeProcess.APP_SECRET));
         Process receiver = start.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -456,6 +452,24 @@ public final class BenchmarkMain {
             receiver.destroy();
             receiver.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A jar of nothing but a manifest, for {@code bin/messenger-bridge}: {@link BareReceiver} as its main
+     * class, and this JVM's class path (the benchmark's classes and the project's dependencies) as its own.
+     */
+    private static Path bareReceiverJar() throws IOException {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        java.util.jar.Attributes attributes = manifest.getMainAttributes();
+        attributes.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.put(java.util.jar.Attributes.Name.MAIN_CLASS, BareReceiver.class.getName());
+        attributes.put(java.util.jar.Attributes.Name.CLASS_PATH, java.util.Arrays.stream(
+                System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
+                .collect(java.util.stream.Collectors.joining(" ")));
+        Path jar = WORK.resolve("bare-receiver.jar");
+        new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest).close();
+        return jar;
     }
 
     /**

@@ -1,14 +1,18 @@
 package com.messengerbridge.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jakarta.jms.Connection;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The standalone Artemis distribution that the build unpacks into {@code target/}: a broker
@@ -20,8 +24,8 @@ final class ArtemisDistribution implements AutoCloseable {
     static final String USER = "bridge";
     static final String PASSWORD = "bridge-test-password";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    /** What docker-compose.yml gives its brokers' JVM, through the instance script's {@code JAVA_ARGS_APPEND}. */
-    static final String COMPOSE_JAVA_ARGS_APPEND = "-XX:MaxGCPauseMillis=10";
+    /** What docker-compose.yml gives its broker's JVM, through the instance script's {@code JAVA_ARGS_APPEND}. */
+    static final String COMPOSE_JAVA_ARGS_APPEND = composeJavaArgsAppend();
 
     private final Path instance;
     private final int port;
@@ -112,6 +116,20 @@ final class ArtemisDistribution implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** Read from the compose file, so that the tests' and the benchmark's brokers follow it. */
+    @SuppressWarnings("unchecked")
+    private static String composeJavaArgsAppend() {
+        try {
+            Map<String, Object> compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                    .loadFromString(Files.readString(Path.of("docker-compose.yml")));
+            Map<String, Object> artemis = (Map<String, Object>) ((Map<String, Object>) compose.get("services"))
+                    .get("artemis");
+            return ((Map<String, Object>) artemis.get("environment")).get("JAVA_ARGS_APPEND").toString();
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
     }
 
     private void launch() throws IOException {
